@@ -1,0 +1,55 @@
+# Clean Break. `make run` serves the app with demo data; `make test` runs lint and tests.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+# The embedded default for local runs: SQLite under var/, tasks run eagerly.
+DEV_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-true}
+
+.PHONY: run test lint format worker install dev-install migrate demo bench check-deploy backup restore clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+
+dev-install: $(VENV)/.installed-dev
+
+migrate: install
+	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	$(DEV_ENV) $(BIN)/python manage.py demo_data
+
+## Serve on http://127.0.0.1:$(PORT) with demo data, in the foreground until Ctrl-C.
+run: demo
+	@echo "Clean Break on http://127.0.0.1:$(PORT)/  (users manager, lead, staff; password: $${DEMO_PASSWORD:-cleanbreak-demo})"
+	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+## Lint, then the whole test suite.
+test: dev-install lint
+	$(DEV_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: dev-install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: dev-install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+## A Celery worker for the broker in CELERY_BROKER_URL.
+worker: install
+	$(BIN)/celery -A agency worker --loglevel=INFO --concurrency=$${WORKER_CONCURRENCY:-2}
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,96 @@
+"""The agency's own people and the audit log."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class User(AbstractUser):
+    class Role(models.TextChoices):
+        STAFF = "staff", "Staff"
+        LEAD = "lead", "Account lead"
+        MANAGER = "manager", "Manager"
+
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.STAFF)
+
+    class Meta:
+        ordering = ["first_name", "last_name", "username"]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role == self.Role.MANAGER
+
+    @property
+    def is_lead(self) -> bool:
+        return self.role == self.Role.LEAD
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("The audit log is append-only: events cannot be updated.")
+
+    def delete(self):
+        raise TypeError("The audit log is append-only: events cannot be deleted.")
+
+
+class AuditEvent(models.Model):
+    """One thing that happened, by whom and when. Append-only.
+
+    Targets are kept as plain ids (not foreign keys) so that the record of what
+    happened outlives whatever it was about.
+    """
+
+    class Action(models.TextChoices):
+        LOGIN = "login", "Logged in"
+        LOGIN_FAILED = "login_failed", "Failed login"
+        LOGOUT = "logout", "Logged out"
+        ACCESS_DENIED = "access_denied", "Access refused"
+        CREATED = "created", "Created"
+        UPDATED = "updated", "Updated"
+        TRANSITION = "transition", "Status changed"
+        DECISION = "decision", "Decision"
+        STEP = "step", "Step completed"
+        REVEAL = "reveal", "Secret revealed"
+        DOWNLOAD = "download", "File downloaded"
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        "agency.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_name = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=32, choices=Action.choices)
+    summary = models.CharField(max_length=300)
+    client_id = models.BigIntegerField(null=True, blank=True)
+    case_id = models.BigIntegerField(null=True, blank=True)
+    object_type = models.CharField(max_length=64, blank=True)
+    object_id = models.BigIntegerField(null=True, blank=True)
+    from_state = models.CharField(max_length=32, blank=True)
+    to_state = models.CharField(max_length=32, blank=True)
+    comment = models.TextField(blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["client_id", "-created_at"], name="audit_client_idx"),
+            models.Index(fields=["case_id", "-created_at"], name="audit_case_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name or 'system'}: {self.summary}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise TypeError("The audit log is append-only: events cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("The audit log is append-only: events cannot be deleted.")

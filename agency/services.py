@@ -1,0 +1,43 @@
+"""Writes of the agency app: the audit log."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from .models import AuditEvent, User
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def audit_record(
+    *,
+    actor: User | None,
+    action: str,
+    summary: str,
+    client_id: int | None = None,
+    case_id: int | None = None,
+    obj=None,
+    from_state: str = "",
+    to_state: str = "",
+    comment: str = "",
+    request: HttpRequest | None = None,
+) -> AuditEvent:
+    """Append one event to the audit log. Call it inside the transaction of the change."""
+    return AuditEvent.objects.create(
+        actor=actor if actor is not None and actor.pk else None,
+        actor_name=actor.display_name if actor is not None and actor.pk else "",
+        action=action,
+        summary=summary[:300],
+        client_id=client_id,
+        case_id=case_id,
+        object_type=obj._meta.model_name if obj is not None else "",
+        object_id=obj.pk if obj is not None else None,
+        from_state=from_state,
+        to_state=to_state,
+        comment=comment,
+        ip_address=client_ip(request),
+    )

@@ -1,0 +1,10 @@
+from celery import shared_task
+
+
+@shared_task(name="agency.ping")
+def ping() -> str:
+    """Answers "pong": proves a worker consumes from the broker.
+
+    From a shell: `celery -A agency call agency.ping`.
+    """
+    return "pong"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OffboardingConfig(AppConfig):
+    name = "offboarding"
+    verbose_name = "Offboarding"

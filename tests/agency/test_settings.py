@@ -1,0 +1,52 @@
+"""Production start-up: refuses without its secrets, and passes Django's deploy checks."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION = {
+    "DJANGO_DEBUG": "false",
+    "DJANGO_SECRET_KEY": "k8#Vq2!pLz7@wR4^tY9&uI1*oP6(aS3)dF5-gH0_jK2+lZ8=xC4",
+    "DJANGO_ALLOWED_HOSTS": "cleanbreak.example.com",
+}
+
+
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    base = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_missing_secret_key_stops_start_up_and_names_it():
+    env = {**PRODUCTION}
+    del env["DJANGO_SECRET_KEY"]
+    result = manage("check", **env)
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_missing_allowed_hosts_stops_start_up_and_names_it():
+    env = {**PRODUCTION}
+    del env["DJANGO_ALLOWED_HOSTS"]
+    result = manage("check", **env)
+    assert result.returncode != 0
+    assert "DJANGO_ALLOWED_HOSTS must be set" in result.stderr
+
+
+def test_deploy_checks_pass_with_production_settings():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "no issues" in result.stdout
+
+
+def test_debug_mode_runs_without_any_secret():
+    result = manage("check", DJANGO_DEBUG="true")
+    assert result.returncode == 0, result.stderr
