@@ -4,11 +4,26 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from clients.selectors import clients_for_user
+
 from . import health
+
+AT_RISK_SHOWN = 5
 
 
 def dashboard(request):
-    return render(request, "agency/dashboard.html", {})
+    visible = clients_for_user(request.user)
+    at_risk = (
+        visible.exclude(status="offboarded")
+        .filter(risk_score__gt=0)
+        .select_related("account_lead")
+        .order_by("-risk_score", "name")[:AT_RISK_SHOWN]
+    )
+    return render(
+        request,
+        "agency/dashboard.html",
+        {"at_risk": at_risk, "client_count": visible.count()},
+    )
 
 
 @login_not_required

@@ -1,5 +1,442 @@
-from django.shortcuts import render
+"""Client pages. Each view fetches through client_for_user (404 for what the user may
+not see), checks the action's permission (403 when seen but not allowed), validates a
+form, calls one service and redirects with a message."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from agency.models import AuditEvent
+from agency.services import audit_record
+
+from . import permissions, services
+from .errors import ActionRefused
+from .filters import ClientFilter
+from .forms import (
+    ClientForm,
+    ContactForm,
+    ContractForm,
+    EvidenceForm,
+    IncidentForm,
+    InvoiceForm,
+    RemediationForm,
+    WithdrawForm,
+)
+from .models import Client, Evidence
+from .selectors import (
+    client_for_user,
+    client_incidents,
+    client_list_for,
+    client_remediations,
+    client_timeline,
+    incident_for_user,
+    payment_statement,
+)
+from .uploads import UploadRejected, private_file_response
+
+PAGE_SIZE = 25
+TABS = [
+    ("overview", "Overview"),
+    ("contracts", "Contracts"),
+    ("payments", "Payments"),
+    ("incidents", "Incidents"),
+    ("remediation", "Remediation"),
+    ("timeline", "Timeline"),
+]
+
+
+def _allow(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+def _client_url(client: Client, tab: str = "overview") -> str:
+    url = reverse("clients:detail", args=[client.pk])
+    return url if tab == "overview" else f"{url}?tab={tab}"
+
+
+def _form_page(
+    request: HttpRequest,
+    *,
+    form,
+    template: str,
+    context: dict,
+    action: Callable[[dict], object],
+    success: str,
+    next_url: Callable[[object], str],
+) -> HttpResponse:
+    """Validate, call the service, redirect with a message; a refusal keeps what was typed."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = action(form.cleaned_data)
+        except (ActionRefused, UploadRejected) as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, success)
+            return redirect(next_url(result))
+    elif request.method == "POST":
+        messages.error(request, "Please correct the errors below; nothing was saved.")
+    return render(request, template, {**context, "form": form})
+
+
+# --- Clients -----------------------------------------------------------------------------
 
 
 def client_list(request):
-    return render(request, "clients/client_list.html", {})
+    filterset = ClientFilter(request.GET or None, queryset=client_list_for(request.user))
+    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
+    if not (filterset.is_bound and filterset.form.cleaned_data.get("sort")):
+        queryset = queryset.order_by("name", "pk")
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "clients/client_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "query": query.urlencode(),
+            "can_create": permissions.can_create_client(request.user),
+        },
+    )
+
+
+def client_create(request):
+    _allow(
+        permissions.can_create_client(request.user), "Only account leads and managers add clients."
+    )
+    form = ClientForm(request.POST or None, user=request.user)
+    return _form_page(
+        request,
+        form=form,
+        template="clients/form.html",
+        context={"title": "Add a client"},
+        action=lambda data: services.client_create(actor=request.user, **data),
+        success="Client added.",
+        next_url=_client_url,
+    )
+
+
+def client_detail(request, pk: int):
+    client = client_for_user(request.user, pk)
+    tab = request.GET.get("tab", "overview")
+    if tab not in dict(TABS):
+        tab = "overview"
+    user = request.user
+    context = {
+        "client": client,
+        "tab": tab,
+        "tabs": TABS,
+        "can_manage": permissions.can_manage_client(user, client),
+        "can_log": permissions.can_log_incident(user, client),
+        "today": timezone.localdate(),
+    }
+    if tab == "overview":
+        context["statement"] = payment_statement(client, today=context["today"])
+    elif tab == "contracts":
+        context["contracts"] = [(c, c.notice()) for c in client.contracts.all()]
+    elif tab == "payments":
+        context["statement"] = payment_statement(client, today=context["today"])
+    elif tab == "incidents":
+        page = Paginator(client_incidents(client), PAGE_SIZE).get_page(request.GET.get("page"))
+        context["page"] = page
+    elif tab == "remediation":
+        context["remediations"] = client_remediations(client)
+    elif tab == "timeline":
+        context["timeline"] = client_timeline(client)
+    return render(request, "clients/client_detail.html", context)
+
+
+def client_edit(request, pk: int):
+    client = client_for_user(request.user, pk)
+    _allow(
+        permissions.can_manage_client(request.user, client),
+        "Only the account lead and managers edit this client.",
+    )
+    form = ClientForm(request.POST or None, instance=client, user=request.user)
+    return _form_page(
+        request,
+        form=form,
+        template="clients/form.html",
+        context={"title": f"Edit {client.name}", "client": client},
+        action=lambda data: services.client_update(actor=request.user, client=client, **data),
+        success="Client updated.",
+        next_url=_client_url,
+    )
+
+
+# --- Contacts ----------------------------------------------------------------------------
+
+
+def contact_edit(request, pk: int, contact_pk: int | None = None):
+    client = client_for_user(request.user, pk)
+    _allow(
+        permissions.can_manage_client(request.user, client),
+        "Only the account lead and managers edit contacts.",
+    )
+    contact = get_object_or_404(client.contacts, pk=contact_pk) if contact_pk else None
+    form = ContactForm(request.POST or None, instance=contact)
+    return _form_page(
+        request,
+        form=form,
+        template="clients/form.html",
+        context={"title": "Edit contact" if contact else "Add a contact", "client": client},
+        action=lambda data: services.contact_save(
+            actor=request.user, client=client, contact=contact, **data
+        ),
+        success="Contact saved.",
+        next_url=lambda _: _client_url(client),
+    )
+
+
+# --- Contracts ---------------------------------------------------------------------------
+
+
+def contract_edit(request, pk: int, contract_pk: int | None = None):
+    client = client_for_user(request.user, pk)
+    _allow(
+        permissions.can_manage_client(request.user, client),
+        "Only the account lead and managers edit contracts.",
+    )
+    contract = get_object_or_404(client.contracts, pk=contract_pk) if contract_pk else None
+    form = ContractForm(request.POST or None, request.FILES or None, instance=contract)
+
+    def save(data):
+        upload = data.pop("signed_upload", None)
+        return services.contract_save(
+            actor=request.user, client=client, contract=contract, signed_upload=upload, **data
+        )
+
+    return _form_page(
+        request,
+        form=form,
+        template="clients/form.html",
+        context={
+            "title": "Edit contract" if contract else "Add a contract",
+            "client": client,
+            "multipart": True,
+        },
+        action=save,
+        success="Contract saved.",
+        next_url=lambda _: _client_url(client, "contracts"),
+    )
+
+
+def contract_file(request, pk: int, contract_pk: int):
+    client = client_for_user(request.user, pk)
+    contract = get_object_or_404(client.contracts, pk=contract_pk)
+    if not contract.signed_file:
+        raise Http404("No signed file for this contract.")
+    audit_record(
+        actor=request.user,
+        action=AuditEvent.Action.DOWNLOAD,
+        summary=f"Signed contract {contract} downloaded",
+        client_id=client.pk,
+        obj=contract,
+        request=request,
+    )
+    return private_file_response(
+        contract.signed_file,
+        download_name=contract.signed_file_name or f"contract-{contract.pk}.pdf",
+        content_type="application/pdf",
+    )
+
+
+# --- Invoices ----------------------------------------------------------------------------
+
+
+def invoice_edit(request, pk: int, invoice_pk: int | None = None):
+    client = client_for_user(request.user, pk)
+    _allow(
+        permissions.can_manage_client(request.user, client),
+        "Only the account lead and managers record invoices and payments.",
+    )
+    invoice = get_object_or_404(client.invoices, pk=invoice_pk) if invoice_pk else None
+    form = InvoiceForm(request.POST or None, instance=invoice, client=client)
+    return _form_page(
+        request,
+        form=form,
+        template="clients/form.html",
+        context={
+            "title": f"Invoice {invoice.number}" if invoice else "Record an invoice",
+            "client": client,
+        },
+        action=lambda data: services.invoice_save(
+            actor=request.user, client=client, invoice=invoice, **data
+        ),
+        success="Invoice saved.",
+        next_url=lambda _: _client_url(client, "payments"),
+    )
+
+
+# --- Incidents ---------------------------------------------------------------------------
+
+
+def incident_create(request, pk: int):
+    client = client_for_user(request.user, pk)
+    _allow(
+        permissions.can_log_incident(request.user, client),
+        "Only members of this client's team log incidents.",
+    )
+    form = IncidentForm(request.POST or None, request.FILES or None)
+
+    def save(data):
+        files = data.pop("files", [])
+        return services.incident_log(actor=request.user, client=client, files=files, **data)
+
+    return _form_page(
+        request,
+        form=form,
+        template="clients/incident_form.html",
+        context={"title": "Log an incident", "client": client},
+        action=save,
+        success="Incident logged. It stays internal and is never shared with the client.",
+        next_url=lambda incident: reverse("clients:incident", args=[client.pk, incident.pk]),
+    )
+
+
+def incident_detail(request, pk: int, incident_pk: int):
+    client = client_for_user(request.user, pk)
+    incident = incident_for_user(request.user, client, incident_pk)
+    history = incident.history.select_related("history_user").order_by("-history_date")
+    changes = []
+    for record in history:
+        previous = record.prev_record
+        diff = record.diff_against(previous).changes if previous else []
+        changes.append({"record": record, "changes": diff})
+    return render(
+        request,
+        "clients/incident_detail.html",
+        {
+            "client": client,
+            "incident": incident,
+            "history": changes,
+            "can_edit": permissions.can_edit_incident(request.user, incident),
+            "can_add_evidence": permissions.can_log_incident(request.user, client)
+            and not incident.is_withdrawn,
+            "evidence_form": EvidenceForm(),
+            "withdraw_form": WithdrawForm(),
+        },
+    )
+
+
+def incident_edit(request, pk: int, incident_pk: int):
+    client = client_for_user(request.user, pk)
+    incident = incident_for_user(request.user, client, incident_pk)
+    _allow(
+        permissions.can_edit_incident(request.user, incident),
+        "Only the reporter, the account lead and managers correct an incident on record.",
+    )
+    form = IncidentForm(request.POST or None, instance=incident, with_files=False)
+    return _form_page(
+        request,
+        form=form,
+        template="clients/incident_form.html",
+        context={"title": "Correct the incident", "client": client, "incident": incident},
+        action=lambda data: services.incident_update(actor=request.user, incident=incident, **data),
+        success="Incident updated. The previous version is kept in its history.",
+        next_url=lambda _: reverse("clients:incident", args=[client.pk, incident.pk]),
+    )
+
+
+@require_POST
+def incident_withdraw(request, pk: int, incident_pk: int):
+    client = client_for_user(request.user, pk)
+    incident = incident_for_user(request.user, client, incident_pk)
+    _allow(
+        permissions.can_edit_incident(request.user, incident) or incident.is_withdrawn,
+        "Only the reporter, the account lead and managers withdraw an incident.",
+    )
+    form = WithdrawForm(request.POST)
+    if form.is_valid():
+        try:
+            services.incident_withdraw(
+                actor=request.user, incident=incident, reason=form.cleaned_data["reason"]
+            )
+        except ActionRefused as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, "Incident withdrawn. It stays on record with your reason.")
+    else:
+        messages.error(request, "Say why the incident is withdrawn; nothing was changed.")
+    return redirect("clients:incident", client.pk, incident.pk)
+
+
+@require_POST
+def evidence_add(request, pk: int, incident_pk: int):
+    client = client_for_user(request.user, pk)
+    incident = incident_for_user(request.user, client, incident_pk)
+    _allow(
+        permissions.can_log_incident(request.user, client),
+        "Only members of this client's team add evidence.",
+    )
+    form = EvidenceForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.evidence_add(
+                actor=request.user, incident=incident, files=form.cleaned_data["files"]
+            )
+        except (ActionRefused, UploadRejected) as error:
+            messages.error(request, f"No file was added: {error}")
+        else:
+            messages.success(request, "Evidence added.")
+    else:
+        messages.error(request, " ".join(form.errors.get("files", ["Choose a file."])))
+    return redirect("clients:incident", client.pk, incident.pk)
+
+
+def evidence_download(request, pk: int, evidence_pk: int):
+    client = client_for_user(request.user, pk)
+    evidence = get_object_or_404(
+        Evidence.objects.select_related("incident"), pk=evidence_pk, incident__client=client
+    )
+    audit_record(
+        actor=request.user,
+        action=AuditEvent.Action.DOWNLOAD,
+        summary=f"Evidence {evidence.original_name} downloaded",
+        client_id=client.pk,
+        obj=evidence,
+        request=request,
+    )
+    return private_file_response(
+        evidence.file, download_name=evidence.original_name, content_type=evidence.content_type
+    )
+
+
+# --- Remediation -------------------------------------------------------------------------
+
+
+def remediation_edit(request, pk: int, remediation_pk: int | None = None):
+    client = client_for_user(request.user, pk)
+    _allow(
+        permissions.can_record_remediation(request.user, client),
+        "Only members of this client's team record repair attempts.",
+    )
+    remediation = (
+        get_object_or_404(client.remediations, pk=remediation_pk) if remediation_pk else None
+    )
+    form = RemediationForm(request.POST or None, instance=remediation)
+    return _form_page(
+        request,
+        form=form,
+        template="clients/form.html",
+        context={
+            "title": "Update repair attempt" if remediation else "Record a repair attempt",
+            "client": client,
+        },
+        action=lambda data: services.remediation_save(
+            actor=request.user, client=client, remediation=remediation, **data
+        ),
+        success="Repair attempt saved.",
+        next_url=lambda _: _client_url(client, "remediation"),
+    )

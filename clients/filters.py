@@ -1,0 +1,30 @@
+import django_filters
+from django import forms
+
+from agency.models import User
+
+from .models import Client
+
+
+class ClientFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        field_name="name", lookup_expr="icontains", label="Search by name"
+    )
+    status = django_filters.ChoiceFilter(choices=Client.Status.choices, empty_label="Any status")
+    account_lead = django_filters.ModelChoiceFilter(
+        queryset=User.objects.filter(role__in=[User.Role.LEAD, User.Role.MANAGER]),
+        empty_label="Any lead",
+    )
+    risk = django_filters.ChoiceFilter(
+        field_name="risk_level", choices=Client.RiskLevel.choices, empty_label="Any risk"
+    )
+    sort = django_filters.OrderingFilter(
+        fields=(("name", "name"), ("risk_score", "risk"), ("created_at", "added")),
+        field_labels={"name": "Name", "risk_score": "Risk", "created_at": "Date added"},
+        empty_label="Name (A–Z)",
+        widget=forms.Select,
+    )
+
+    class Meta:
+        model = Client
+        fields = ["q", "status", "account_lead", "risk"]

@@ -1,0 +1,240 @@
+from django import forms
+from django.utils import timezone
+
+from agency.models import User
+
+from .models import Client, Contact, Contract, Incident, Invoice, Remediation
+from .uploads import ACCEPTED, MAX_FILES_PER_REQUEST, MAX_UPLOAD_BYTES
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field; each is checked by content in the service."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            files = [single(d, initial) for d in data if d]
+        else:
+            files = [single(data, initial)] if data else []
+        if len(files) > MAX_FILES_PER_REQUEST:
+            raise forms.ValidationError(f"Attach at most {MAX_FILES_PER_REQUEST} files at a time.")
+        return files
+
+
+def evidence_help() -> str:
+    kinds = ", ".join(sorted({kind.label for kind in ACCEPTED.values()}))
+    return f"{kinds}. Up to {MAX_UPLOAD_BYTES // (1024 * 1024)} MB each."
+
+
+def not_in_future(value):
+    if value and value > timezone.localdate():
+        raise forms.ValidationError("This date is in the future.")
+    return value
+
+
+class ClientForm(forms.ModelForm):
+    website = forms.URLField(required=False, assume_scheme="https")
+    team = forms.ModelMultipleChoiceField(
+        queryset=User.objects.filter(is_active=True),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text="People who work on this client. The account lead is always on the team.",
+    )
+
+    class Meta:
+        model = Client
+        fields = [
+            "name",
+            "website",
+            "industry",
+            "account_lead",
+            "team",
+            "start_date",
+            "monthly_value",
+            "currency",
+            "notes",
+        ]
+        widgets = {"start_date": DATE, "notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["account_lead"].queryset = User.objects.filter(
+            is_active=True, role__in=[User.Role.LEAD, User.Role.MANAGER]
+        )
+        if not user.is_manager:
+            # Only managers reassign the lead; a lead creating a client leads it.
+            self.fields["account_lead"].disabled = True
+            self.fields["account_lead"].help_text = "Only managers reassign the account lead."
+            if not self.instance.pk:
+                self.fields["account_lead"].initial = user
+        if self.instance.pk:
+            self.fields["team"].initial = self.instance.team.all()
+
+    def clean_monthly_value(self):
+        value = self.cleaned_data["monthly_value"]
+        if value is not None and value < 0:
+            raise forms.ValidationError("The monthly value cannot be negative.")
+        return value
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = ["name", "role", "email", "phone", "receives_handover"]
+
+
+class ContractForm(forms.ModelForm):
+    signed_upload = forms.FileField(
+        label="Signed contract (PDF)",
+        required=False,
+        help_text=f"PDF, up to {MAX_UPLOAD_BYTES // (1024 * 1024)} MB. Stored privately.",
+    )
+
+    class Meta:
+        model = Contract
+        fields = [
+            "title",
+            "reference",
+            "start_date",
+            "end_date",
+            "auto_renews",
+            "renewal_months",
+            "notice_days",
+            "termination_clause_ref",
+            "termination_clause_text",
+            "payment_terms_days",
+            "monthly_fee",
+            "deposit_amount",
+            "is_current",
+        ]
+        widgets = {
+            "start_date": DATE,
+            "end_date": DATE,
+            "termination_clause_text": forms.Textarea(attrs={"rows": 4}),
+        }
+        labels = {"is_current": "This is the current contract"}
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", "The end date is before the start date.")
+        if data.get("auto_renews") and not end:
+            self.add_error(
+                "auto_renews", "A rolling contract has no end date to renew; untick this."
+            )
+        for name in ("monthly_fee", "deposit_amount"):
+            if data.get(name) is not None and data[name] < 0:
+                self.add_error(name, "Amounts cannot be negative.")
+        if data.get("notice_days") is not None and data["notice_days"] > 730:
+            self.add_error("notice_days", "A notice period of more than two years looks wrong.")
+        return data
+
+
+class InvoiceForm(forms.ModelForm):
+    class Meta:
+        model = Invoice
+        fields = ["number", "contract", "issued_on", "due_on", "amount", "paid_on", "paid_amount"]
+        widgets = {"issued_on": DATE, "due_on": DATE, "paid_on": DATE}
+        help_texts = {
+            "paid_amount": "What was received so far; less than the amount for a partial payment.",
+            "paid_on": "When the (last) payment was received.",
+        }
+
+    def __init__(self, *args, client: Client, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.client = client
+        self.instance.client = client
+        self.fields["contract"].queryset = client.contracts.all()
+
+    def clean(self):
+        data = super().clean()
+        issued, due, paid_on = data.get("issued_on"), data.get("due_on"), data.get("paid_on")
+        amount, paid = data.get("amount"), data.get("paid_amount")
+        if issued and due and due < issued:
+            self.add_error("due_on", "The due date is before the issue date.")
+        if amount is not None and amount <= 0:
+            self.add_error("amount", "The amount must be more than zero.")
+        if paid is not None and paid < 0:
+            self.add_error("paid_amount", "The amount paid cannot be negative.")
+        if paid and not paid_on:
+            self.add_error("paid_on", "Enter the date the payment was received.")
+        if paid_on and not paid:
+            self.add_error("paid_amount", "Enter how much was received on that date.")
+        if paid_on and issued and paid_on < issued:
+            self.add_error("paid_on", "The payment date is before the invoice was issued.")
+        if paid_on:
+            not_in_future(paid_on)
+        if amount and paid and paid > amount:
+            self.add_error("paid_amount", "More than the invoice amount was entered as paid.")
+        return data
+
+
+class IncidentForm(forms.ModelForm):
+    files = MultipleFileField(label="Evidence files", required=False, help_text="")
+
+    class Meta:
+        model = Incident
+        fields = [
+            "occurred_on",
+            "category",
+            "severity",
+            "title",
+            "description",
+            "hours_lost",
+            "money_at_stake",
+        ]
+        widgets = {"occurred_on": DATE, "description": forms.Textarea(attrs={"rows": 6})}
+
+    def __init__(self, *args, with_files: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if with_files:
+            self.fields["files"].help_text = evidence_help()
+        else:
+            del self.fields["files"]
+
+    def clean_occurred_on(self):
+        return not_in_future(self.cleaned_data["occurred_on"])
+
+    def clean(self):
+        data = super().clean()
+        for name in ("hours_lost", "money_at_stake"):
+            if data.get(name) is not None and data[name] < 0:
+                self.add_error(name, "This cannot be negative.")
+        return data
+
+
+class EvidenceForm(forms.Form):
+    files = MultipleFileField(label="Evidence files", required=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["files"].help_text = evidence_help()
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is this incident withdrawn?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+
+
+class RemediationForm(forms.ModelForm):
+    class Meta:
+        model = Remediation
+        fields = ["kind", "tried_on", "description", "outcome"]
+        widgets = {"tried_on": DATE, "description": forms.Textarea(attrs={"rows": 4})}
+
+    def clean_tried_on(self):
+        return not_in_future(self.cleaned_data["tried_on"])

@@ -1,0 +1,346 @@
+"""Clients, their people and contracts, how they pay, and the internal incident record."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from .dates import NoticeDates, notice_dates
+
+ZERO = Decimal("0.00")
+
+
+class Client(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        AT_RISK = "at_risk", "At risk"
+        OFFBOARDING = "offboarding", "Offboarding"
+        OFFBOARDED = "offboarded", "Offboarded"
+
+    class RiskLevel(models.TextChoices):
+        LOW = "low", "Low"
+        ELEVATED = "elevated", "Elevated"
+        HIGH = "high", "High"
+
+    class Currency(models.TextChoices):
+        EUR = "EUR", "EUR (€)"
+        GBP = "GBP", "GBP (£)"
+        USD = "USD", "USD ($)"
+
+    name = models.CharField(max_length=200)
+    website = models.URLField(blank=True)
+    industry = models.CharField(max_length=100, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    # The status before an offboarding started, restored if the case is rejected or cancelled.
+    status_before_offboarding = models.CharField(max_length=16, choices=Status.choices, blank=True)
+    account_lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="led_clients"
+    )
+    team = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="client_teams", blank=True)
+    start_date = models.DateField(null=True, blank=True)
+    monthly_value = models.DecimalField(max_digits=12, decimal_places=2, default=ZERO)
+    currency = models.CharField(max_length=3, choices=Currency.choices, default=Currency.EUR)
+    notes = models.TextField(blank=True, help_text="Internal notes. Never shared with the client.")
+    # The risk signal, computed by clients.risk and stored so lists can sort by it.
+    risk_score = models.PositiveIntegerField(default=0)
+    risk_level = models.CharField(max_length=16, choices=RiskLevel.choices, default=RiskLevel.LOW)
+    risk_explanation = models.TextField(blank=True)
+    risk_computed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["risk_score", "risk_computed_at", "updated_at"])
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [
+            models.Index(fields=["status"], name="client_status_idx"),
+            models.Index(fields=["-risk_score", "name"], name="client_risk_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def handover_contact(self) -> Contact | None:
+        return next((c for c in self.contacts.all() if c.receives_handover), None)
+
+    @property
+    def current_contract(self) -> Contract | None:
+        return next((c for c in self.contracts.all() if c.is_current), None)
+
+
+class Contact(models.Model):
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(max_length=200)
+    role = models.CharField(max_length=100, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    receives_handover = models.BooleanField(
+        default=False, help_text="This person receives the handover documents."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-receives_handover", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client"],
+                condition=Q(receives_handover=True),
+                name="one_handover_contact_per_client",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.role})" if self.role else self.name
+
+
+def contract_upload_to(instance: Contract, filename: str) -> str:
+    return f"contracts/{instance.client_id}/{filename}"
+
+
+class Contract(models.Model):
+    class PaymentTerms(models.IntegerChoices):
+        NET_14 = 14, "Net 14"
+        NET_30 = 30, "Net 30"
+        NET_45 = 45, "Net 45"
+        NET_60 = 60, "Net 60"
+        NET_90 = 90, "Net 90"
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="contracts")
+    title = models.CharField(max_length=200)
+    reference = models.CharField(max_length=64, blank=True)
+    start_date = models.DateField()
+    end_date = models.DateField(
+        null=True, blank=True, help_text="Leave empty for a rolling contract with no fixed end."
+    )
+    auto_renews = models.BooleanField(
+        default=False, help_text="The term renews by itself unless notice is given in time."
+    )
+    renewal_months = models.PositiveSmallIntegerField(
+        default=12, help_text="Length of each renewal, in months (auto-renewing contracts)."
+    )
+    notice_days = models.PositiveSmallIntegerField(default=30)
+    termination_clause_ref = models.CharField(
+        "termination clause", max_length=32, blank=True, help_text='For example "2.9".'
+    )
+    termination_clause_text = models.TextField(blank=True)
+    payment_terms_days = models.PositiveSmallIntegerField(
+        choices=PaymentTerms.choices, default=PaymentTerms.NET_30
+    )
+    monthly_fee = models.DecimalField(max_digits=12, decimal_places=2, default=ZERO)
+    deposit_amount = models.DecimalField(
+        "deposit or prepaid amount", max_digits=12, decimal_places=2, default=ZERO
+    )
+    signed_file = models.FileField(upload_to=contract_upload_to, blank=True, max_length=300)
+    signed_file_name = models.CharField(max_length=200, blank=True)
+    is_current = models.BooleanField(default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-is_current", "-start_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client"], condition=Q(is_current=True), name="one_current_contract"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="contract_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.reference})" if self.reference else self.title
+
+    @property
+    def is_rolling(self) -> bool:
+        return self.end_date is None
+
+    def notice(self, today: dt.date | None = None) -> NoticeDates:
+        return notice_dates(
+            start=self.start_date,
+            end=self.end_date,
+            notice_days=self.notice_days,
+            auto_renews=self.auto_renews,
+            renewal_months=self.renewal_months,
+            today=today or timezone.localdate(),
+        )
+
+
+class Invoice(models.Model):
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="invoices")
+    contract = models.ForeignKey(
+        Contract, null=True, blank=True, on_delete=models.SET_NULL, related_name="invoices"
+    )
+    number = models.CharField(max_length=64)
+    issued_on = models.DateField()
+    due_on = models.DateField()
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    paid_on = models.DateField(null=True, blank=True)
+    paid_amount = models.DecimalField(max_digits=12, decimal_places=2, default=ZERO)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-issued_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["client", "number"], name="invoice_number_per_client"),
+            models.CheckConstraint(
+                condition=Q(due_on__gte=models.F("issued_on")), name="invoice_due_after_issue"
+            ),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="invoice_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(paid_amount__gte=0), name="invoice_paid_amount_positive"
+            ),
+        ]
+        indexes = [models.Index(fields=["client", "due_on"], name="invoice_client_due_idx")]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def outstanding(self) -> Decimal:
+        return max(self.amount - self.paid_amount, ZERO)
+
+    @property
+    def is_paid(self) -> bool:
+        return self.paid_amount >= self.amount
+
+    def days_late(self, today: dt.date | None = None) -> int:
+        """Days past due: until paid in full, or until today while anything is still owed."""
+        if self.is_paid and self.paid_on:
+            return max((self.paid_on - self.due_on).days, 0)
+        today = today or timezone.localdate()
+        return max((today - self.due_on).days, 0)
+
+
+class Incident(models.Model):
+    """Internal documentation of something that went wrong. Never shared with the client."""
+
+    class Category(models.TextChoices):
+        LATE_PAYMENT = "late_payment", "Late or missing payment"
+        SCOPE_CREEP = "scope_creep", "Scope creep or unrealistic demands"
+        ABUSIVE = "abusive", "Abusive or disrespectful behaviour"
+        STAFF_MORALE = "staff_morale", "Harm to staff morale"
+        UNRESPONSIVE = "unresponsive", "Unresponsive"
+        REJECTS_ADVICE = "rejects_advice", "Rejects recommendations"
+        UNETHICAL = "unethical", "Unethical request"
+        UNPROFITABLE = "unprofitable", "Unprofitable account"
+        STYLE_MISMATCH = "style_mismatch", "Style or philosophy mismatch"
+        OTHER = "other", "Other"
+
+    class Severity(models.IntegerChoices):
+        LOW = 1, "Low"
+        MEDIUM = 2, "Medium"
+        HIGH = 3, "High"
+        CRITICAL = 4, "Critical"
+
+    class State(models.TextChoices):
+        ACTIVE = "active", "On record"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="incidents")
+    category = models.CharField(max_length=32, choices=Category.choices)
+    severity = models.PositiveSmallIntegerField(choices=Severity.choices, default=Severity.MEDIUM)
+    occurred_on = models.DateField("date it happened")
+    title = models.CharField("short title", max_length=200)
+    description = models.TextField(
+        "factual description",
+        help_text="What happened, when, who was involved. Facts, not opinions.",
+    )
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reported_incidents"
+    )
+    hours_lost = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    money_at_stake = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.ACTIVE)
+    withdrawn_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-occurred_on", "-id"]
+        indexes = [
+            models.Index(fields=["client", "-occurred_on"], name="incident_client_date_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.state == self.State.WITHDRAWN
+
+
+def evidence_upload_to(instance: Evidence, filename: str) -> str:
+    return f"evidence/{instance.incident.client_id}/{instance.incident_id}/{filename}"
+
+
+class Evidence(models.Model):
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(upload_to=evidence_upload_to, max_length=300)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name_plural = "evidence"
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Remediation(models.Model):
+    """An attempt to repair the relationship before ending it."""
+
+    class Kind(models.TextChoices):
+        CONVERSATION = "conversation", "Honest conversation"
+        CHANNEL = "channel", "New communication channel"
+        MEETING_RHYTHM = "meeting_rhythm", "New meeting rhythm"
+        BOUNDARIES = "boundaries", "New boundaries"
+        CHARGE_EXTRA = "charge_extra", "Charging for extra work"
+        NEW_AGREEMENT = "new_agreement", "New agreement"
+        OTHER = "other", "Other"
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", "Too early to tell"
+        HELPED = "helped", "Helped"
+        NO_CHANGE = "no_change", "No change"
+        WORSE = "worse", "Made it worse"
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="remediations")
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    tried_on = models.DateField()
+    description = models.TextField(help_text="What was tried, with whom.")
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, default=Outcome.PENDING)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-tried_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.tried_on:%d %b %Y})"
+
+    @property
+    def failed(self) -> bool:
+        return self.outcome in (self.Outcome.NO_CHANGE, self.Outcome.WORSE)

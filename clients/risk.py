@@ -1,0 +1,147 @@
+"""The risk signal: how likely a client relationship is to need ending, and why, in words.
+
+Computed from three things the agency records: incidents (by severity, weighted by how
+recent they are), lateness of payments, and attempts at repair that did not work.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .models import Client, Incident, Invoice, Remediation
+
+SEVERITY_POINTS = {
+    Incident.Severity.LOW: 1,
+    Incident.Severity.MEDIUM: 3,
+    Incident.Severity.HIGH: 6,
+    Incident.Severity.CRITICAL: 10,
+}
+# Incidents count fully for 90 days, then fade; after a year they no longer count.
+RECENCY = ((90, 1.0), (180, 0.5), (365, 0.25))
+LATE_INVOICE_POINTS = 3
+OVERDUE_POINTS = 5
+FAILED_REMEDIATION_POINTS = {Remediation.Outcome.NO_CHANGE: 4, Remediation.Outcome.WORSE: 6}
+ELEVATED_FROM = 10
+HIGH_FROM = 25
+SEVERE_CATEGORIES = {Incident.Category.ABUSIVE, Incident.Category.UNETHICAL}
+
+
+@dataclass(frozen=True)
+class RiskAssessment:
+    score: int
+    level: str
+    reasons: tuple[str, ...]
+
+    @property
+    def explanation(self) -> str:
+        return "; ".join(self.reasons) if self.reasons else "Nothing of concern on record."
+
+
+def _recency_factor(days_ago: int) -> float:
+    for limit, factor in RECENCY:
+        if days_ago <= limit:
+            return factor
+    return 0.0
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def assess_risk(
+    *,
+    incidents: Iterable[Incident],
+    invoices: Iterable[Invoice],
+    remediations: Iterable[Remediation],
+    today: dt.date,
+    currency: str = "",
+) -> RiskAssessment:
+    score = 0.0
+    reasons: list[str] = []
+    severe_recent = False
+
+    recent_by_severity: dict[int, int] = {}
+    older = 0
+    for incident in incidents:
+        if incident.is_withdrawn:
+            continue
+        days_ago = (today - incident.occurred_on).days
+        factor = _recency_factor(max(days_ago, 0))
+        if factor == 0:
+            continue
+        score += SEVERITY_POINTS[incident.severity] * factor
+        if days_ago <= 90:
+            recent_by_severity[incident.severity] = recent_by_severity.get(incident.severity, 0) + 1
+            if (
+                incident.category in SEVERE_CATEGORIES
+                and incident.severity >= Incident.Severity.HIGH
+            ):
+                severe_recent = True
+        else:
+            older += 1
+    if recent_by_severity:
+        parts = [
+            f"{recent_by_severity[sev]} {Incident.Severity(sev).label.lower()}"
+            for sev in sorted(recent_by_severity, reverse=True)
+        ]
+        total = sum(recent_by_severity.values())
+        noun = "incident" if total == 1 else "incidents"
+        reasons.append(f"{' and '.join(_join_all_but_last(parts))}-severity {noun} in 90 days")
+    if older:
+        reasons.append(f"{_plural(older, 'earlier incident')} in the last year")
+
+    year_ago = today - dt.timedelta(days=365)
+    due = sorted(
+        (inv for inv in invoices if inv.due_on <= today and inv.due_on >= year_ago),
+        key=lambda inv: inv.due_on,
+        reverse=True,
+    )
+    last_six = due[:6]
+    late_recent = [inv for inv in last_six if inv.days_late(today) > 0]
+    if late_recent:
+        score += LATE_INVOICE_POINTS * len(late_recent)
+        reasons.append(f"{len(late_recent)} of the last {len(last_six)} invoices paid late")
+    overdue = sum((inv.outstanding for inv in due if inv.outstanding > 0), Decimal("0"))
+    if overdue > 0:
+        score += OVERDUE_POINTS
+        reasons.append(f"{currency + ' ' if currency else ''}{overdue:,.2f} overdue now")
+
+    failed = [r for r in remediations if r.failed and (today - r.tried_on).days <= 365]
+    if failed:
+        score += sum(FAILED_REMEDIATION_POINTS[r.outcome] for r in failed)
+        reasons.append(f"{_plural(len(failed), 'remediation attempt')} without effect")
+
+    final = round(score)
+    if final >= HIGH_FROM or severe_recent:
+        level = Client.RiskLevel.HIGH
+    elif final >= ELEVATED_FROM:
+        level = Client.RiskLevel.ELEVATED
+    else:
+        level = Client.RiskLevel.LOW
+    if severe_recent:
+        reasons.insert(0, "abusive behaviour or an unethical request in the last 90 days")
+    return RiskAssessment(
+        score=final, level=level, reasons=tuple(r[0].upper() + r[1:] for r in reasons)
+    )
+
+
+def _join_all_but_last(parts: list[str]) -> list[str]:
+    """["1 critical", "2 high", "1 low"] -> ["1 critical, 2 high", "1 low"] for ' and '.join."""
+    if len(parts) <= 2:
+        return parts
+    return [", ".join(parts[:-1]), parts[-1]]
+
+
+def client_risk(client: Client, *, today: dt.date) -> RiskAssessment:
+    """The one selector for a client's risk: loads what it needs and assesses it."""
+    since = today - dt.timedelta(days=366)
+    return assess_risk(
+        incidents=client.incidents.filter(occurred_on__gte=since),
+        invoices=client.invoices.filter(due_on__gte=since),
+        remediations=client.remediations.filter(tried_on__gte=since),
+        today=today,
+        currency=client.currency,
+    )

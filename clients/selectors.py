@@ -1,0 +1,211 @@
+"""Reads for the clients pages: every list goes through clients_for_user."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from agency.models import AuditEvent, User
+
+from .models import Client, Contact, Contract, Evidence, Incident, Invoice, Remediation
+
+
+def clients_for_user(user: User) -> QuerySet[Client]:
+    """The clients this person may see: all for managers, else those whose team they are on."""
+    qs = Client.objects.all()
+    if not user.is_authenticated:
+        return qs.none()
+    if user.is_manager:
+        return qs
+    return qs.filter(Q(account_lead=user) | Q(team=user)).distinct()
+
+
+def client_for_user(user: User, pk: int) -> Client:
+    """One client, or 404 when it does not exist or this person may not see it."""
+    client = (
+        clients_for_user(user)
+        .select_related("account_lead")
+        .prefetch_related(
+            Prefetch("contacts", queryset=Contact.objects.all()),
+            Prefetch("contracts", queryset=Contract.objects.all()),
+            "team",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if client is None:
+        raise Http404("No such client.")
+    return client
+
+
+def client_list_for(user: User) -> QuerySet[Client]:
+    return (
+        clients_for_user(user)
+        .select_related("account_lead")
+        .annotate(
+            open_incidents=Count(
+                "incidents", filter=Q(incidents__state=Incident.State.ACTIVE), distinct=True
+            )
+        )
+    )
+
+
+def incident_for_user(user: User, client: Client, pk: int) -> Incident:
+    incident = (
+        client.incidents.select_related("reported_by")
+        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.all()))
+        .filter(pk=pk)
+        .first()
+    )
+    if incident is None:
+        raise Http404("No such incident.")
+    return incident
+
+
+def client_incidents(client: Client) -> QuerySet[Incident]:
+    return client.incidents.select_related("reported_by").annotate(evidence_count=Count("evidence"))
+
+
+def client_remediations(client: Client) -> QuerySet[Remediation]:
+    return client.remediations.select_related("recorded_by")
+
+
+@dataclass
+class StatementRow:
+    invoice: Invoice
+    days_late: int
+    outstanding: Decimal
+    overdue: bool
+
+
+@dataclass
+class PaymentStatement:
+    rows: list[StatementRow] = field(default_factory=list)
+    late_last_12_months: int = 0
+    invoices_last_12_months: int = 0
+    average_days_late: float = 0.0
+    overdue_now: Decimal = Decimal("0.00")
+    total_billed: Decimal = Decimal("0.00")
+    total_paid: Decimal = Decimal("0.00")
+
+
+def payment_statement(client: Client, *, today: dt.date) -> PaymentStatement:
+    """Billing dates, amounts, payments and lateness, with the figures that matter."""
+    statement = PaymentStatement()
+    year_ago = today - dt.timedelta(days=365)
+    late_days: list[int] = []
+    for invoice in client.invoices.order_by("issued_on", "id"):
+        days_late = invoice.days_late(today)
+        overdue = invoice.outstanding > 0 and invoice.due_on < today
+        statement.rows.append(
+            StatementRow(
+                invoice=invoice,
+                days_late=days_late,
+                outstanding=invoice.outstanding,
+                overdue=overdue,
+            )
+        )
+        statement.total_billed += invoice.amount
+        statement.total_paid += invoice.paid_amount
+        if overdue:
+            statement.overdue_now += invoice.outstanding
+        if year_ago <= invoice.due_on <= today:
+            statement.invoices_last_12_months += 1
+            if days_late > 0:
+                statement.late_last_12_months += 1
+                late_days.append(days_late)
+    if late_days:
+        statement.average_days_late = round(sum(late_days) / len(late_days), 1)
+    return statement
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    when: dt.datetime | dt.date
+    kind: str  # incident, remediation, invoice, payment, contract, event
+    title: str
+    detail: str = ""
+    url: str = ""
+    actor: str = ""
+
+    @property
+    def has_time(self) -> bool:
+        return isinstance(self.when, dt.datetime)
+
+    @property
+    def sort_key(self) -> dt.date:
+        return self.when.date() if isinstance(self.when, dt.datetime) else self.when
+
+
+def client_timeline(client: Client, *, limit: int = 200) -> list[TimelineEntry]:
+    """Everything that happened with this client, newest first."""
+    from django.urls import reverse
+
+    entries: list[TimelineEntry] = []
+    for incident in client.incidents.select_related("reported_by")[:limit]:
+        entries.append(
+            TimelineEntry(
+                when=incident.occurred_on,
+                kind="incident",
+                title=f"Incident: {incident.title}",
+                detail=f"{incident.get_category_display()} · {incident.get_severity_display()}"
+                + (" · withdrawn" if incident.is_withdrawn else ""),
+                url=reverse("clients:incident", args=[client.pk, incident.pk]),
+                actor=incident.reported_by.display_name,
+            )
+        )
+    for remediation in client.remediations.select_related("recorded_by")[:limit]:
+        entries.append(
+            TimelineEntry(
+                when=remediation.tried_on,
+                kind="remediation",
+                title=f"Repair attempt: {remediation.get_kind_display()}",
+                detail=f"Outcome: {remediation.get_outcome_display()}",
+                actor=remediation.recorded_by.display_name,
+            )
+        )
+    for invoice in client.invoices.all()[:limit]:
+        entries.append(
+            TimelineEntry(
+                when=invoice.issued_on,
+                kind="invoice",
+                title=f"Invoice {invoice.number} issued",
+                detail=f"{client.currency} {invoice.amount:,.2f}, due {invoice.due_on:%d %b %Y}",
+            )
+        )
+        if invoice.paid_on:
+            entries.append(
+                TimelineEntry(
+                    when=invoice.paid_on,
+                    kind="payment",
+                    title=f"Invoice {invoice.number} paid",
+                    detail=f"{client.currency} {invoice.paid_amount:,.2f}"
+                    + (f", {invoice.days_late()} days late" if invoice.days_late() else ""),
+                )
+            )
+    for contract in client.contracts.all():
+        entries.append(
+            TimelineEntry(
+                when=contract.start_date,
+                kind="contract",
+                title=f"Contract {contract} starts",
+            )
+        )
+    for event in AuditEvent.objects.filter(client_id=client.pk).exclude(
+        action__in=[AuditEvent.Action.DOWNLOAD]
+    )[:limit]:
+        entries.append(
+            TimelineEntry(
+                when=event.created_at,
+                kind="event",
+                title=event.summary,
+                detail=event.comment,
+                actor=event.actor_name,
+            )
+        )
+    entries.sort(key=lambda e: (e.sort_key, isinstance(e.when, dt.datetime)), reverse=True)
+    return entries[:limit]

@@ -1,0 +1,313 @@
+"""Every write to the client record: one function per action."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from agency.models import AuditEvent, User
+from agency.services import audit_record
+
+from . import permissions
+from .errors import ActionRefused
+from .models import Client, Contact, Contract, Evidence, Incident, Invoice, Remediation
+from .risk import client_risk
+from .uploads import MAX_FILES_PER_REQUEST, check_upload, stored_name
+
+
+def _require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise ActionRefused(message)
+
+
+def _set_fields(obj, fields: dict) -> None:
+    for name, value in fields.items():
+        setattr(obj, name, value)
+
+
+def _save_with_history(obj, actor: User) -> None:
+    obj._history_user = actor
+    obj.full_clean()
+    obj.save()
+
+
+# --- Clients -----------------------------------------------------------------------------
+
+
+def client_create(*, actor: User, team: Iterable[User] = (), **fields) -> Client:
+    _require(permissions.can_create_client(actor), "Only account leads and managers add clients.")
+    if not actor.is_manager:
+        # A lead who adds a client leads it; only managers assign someone else.
+        fields["account_lead"] = actor
+    with transaction.atomic():
+        client = Client(**fields)
+        _save_with_history(client, actor)
+        client.team.set({*team, client.account_lead})
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.CREATED,
+            summary=f"Client {client.name} added",
+            client_id=client.pk,
+            obj=client,
+        )
+        client_risk_refresh(client=client)
+    return client
+
+
+def client_update(
+    *, actor: User, client: Client, team: Iterable[User] | None = None, **fields
+) -> Client:
+    _require(
+        permissions.can_manage_client(actor, client),
+        "Only the account lead and managers edit this client.",
+    )
+    new_lead = fields.get("account_lead")
+    if new_lead is not None and new_lead.pk != client.account_lead_id:
+        _require(permissions.can_reassign_lead(actor), "Only managers reassign the account lead.")
+    fields.pop("status", None)  # the status moves by actions (offboarding), never by editing
+    with transaction.atomic():
+        client = Client.objects.select_for_update().get(pk=client.pk)
+        previous_lead = client.account_lead
+        _set_fields(client, fields)
+        _save_with_history(client, actor)
+        if team is not None:
+            client.team.set({*team, client.account_lead})
+        else:
+            client.team.add(client.account_lead)
+        summary = f"Client {client.name} updated"
+        if previous_lead.pk != client.account_lead_id:
+            summary = f"Account lead changed from {previous_lead} to {client.account_lead}"
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.UPDATED,
+            summary=summary,
+            client_id=client.pk,
+            obj=client,
+        )
+    return client
+
+
+def client_risk_refresh(*, client: Client, today: dt.date | None = None) -> Client:
+    """Recompute the stored risk signal (after every change that feeds it, and daily)."""
+    assessment = client_risk(client, today=today or timezone.localdate())
+    Client.objects.filter(pk=client.pk).update(
+        risk_score=assessment.score,
+        risk_level=assessment.level,
+        risk_explanation=assessment.explanation,
+        risk_computed_at=timezone.now(),
+    )
+    client.risk_score = assessment.score
+    client.risk_level = assessment.level
+    client.risk_explanation = assessment.explanation
+    return client
+
+
+# --- Contacts ----------------------------------------------------------------------------
+
+
+def contact_save(
+    *, actor: User, client: Client, contact: Contact | None = None, **fields
+) -> Contact:
+    _require(
+        permissions.can_manage_client(actor, client),
+        "Only the account lead and managers edit contacts.",
+    )
+    with transaction.atomic():
+        if fields.get("receives_handover"):
+            others = client.contacts.filter(receives_handover=True)
+            if contact is not None:
+                others = others.exclude(pk=contact.pk)
+            for other in others:
+                other.receives_handover = False
+                _save_with_history(other, actor)
+        contact = contact or Contact(client=client)
+        _set_fields(contact, fields)
+        _save_with_history(contact, actor)
+    return contact
+
+
+# --- Contracts ---------------------------------------------------------------------------
+
+
+def contract_save(
+    *,
+    actor: User,
+    client: Client,
+    contract: Contract | None = None,
+    signed_upload: UploadedFile | None = None,
+    **fields,
+) -> Contract:
+    _require(
+        permissions.can_manage_client(actor, client),
+        "Only the account lead and managers edit contracts.",
+    )
+    checked = None
+    if signed_upload is not None:
+        checked = check_upload(signed_upload, accepted={"application/pdf"})
+    with transaction.atomic():
+        creating = contract is None
+        contract = contract or Contract(client=client)
+        _set_fields(contract, fields)
+        if contract.is_current:
+            client.contracts.exclude(pk=contract.pk).filter(is_current=True).update(
+                is_current=False
+            )
+        if checked is not None:
+            contract.signed_file.save(stored_name(checked), signed_upload, save=False)
+            contract.signed_file_name = checked.name
+        _save_with_history(contract, actor)
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.CREATED if creating else AuditEvent.Action.UPDATED,
+            summary=f"Contract {contract} {'added' if creating else 'updated'}",
+            client_id=client.pk,
+            obj=contract,
+        )
+    return contract
+
+
+# --- Invoices ----------------------------------------------------------------------------
+
+
+def invoice_save(
+    *, actor: User, client: Client, invoice: Invoice | None = None, **fields
+) -> Invoice:
+    _require(
+        permissions.can_manage_client(actor, client),
+        "Only the account lead and managers record invoices and payments.",
+    )
+    if fields.get("paid_amount") and not fields.get("paid_on"):
+        raise ActionRefused("A payment needs the date it was received.")
+    with transaction.atomic():
+        invoice = invoice or Invoice(client=client)
+        _set_fields(invoice, fields)
+        _save_with_history(invoice, actor)
+        client_risk_refresh(client=client)
+    return invoice
+
+
+# --- Incidents and evidence --------------------------------------------------------------
+
+
+def _attach_evidence(*, actor: User, incident: Incident, files: Sequence[UploadedFile]) -> None:
+    if len(files) > MAX_FILES_PER_REQUEST:
+        raise ActionRefused(f"Attach at most {MAX_FILES_PER_REQUEST} files at a time.")
+    checked = [(f, check_upload(f)) for f in files]  # all are checked before any is stored
+    for upload, info in checked:
+        evidence = Evidence(
+            incident=incident,
+            original_name=info.name,
+            content_type=info.content_type,
+            size=info.size,
+            sha256=info.sha256,
+            uploaded_by=actor,
+        )
+        evidence.file.save(stored_name(info), upload, save=False)
+        evidence.save()
+
+
+def incident_log(
+    *, actor: User, client: Client, files: Sequence[UploadedFile] = (), **fields
+) -> Incident:
+    _require(
+        permissions.can_log_incident(actor, client),
+        "Only members of this client's team log incidents.",
+    )
+    with transaction.atomic():
+        incident = Incident(client=client, reported_by=actor, **fields)
+        _save_with_history(incident, actor)
+        _attach_evidence(actor=actor, incident=incident, files=files)
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.CREATED,
+            summary=f"Incident logged: {incident.get_category_display()}",
+            client_id=client.pk,
+            obj=incident,
+        )
+        client_risk_refresh(client=client)
+    return incident
+
+
+def incident_update(*, actor: User, incident: Incident, **fields) -> Incident:
+    _require(
+        permissions.can_edit_incident(actor, incident),
+        "Only the reporter, the account lead and managers correct an incident on record.",
+    )
+    for protected in ("client", "reported_by", "state", "withdrawn_reason"):
+        fields.pop(protected, None)
+    with transaction.atomic():
+        incident = Incident.objects.select_for_update().get(pk=incident.pk)
+        _set_fields(incident, fields)
+        _save_with_history(incident, actor)
+        client_risk_refresh(client=incident.client)
+    return incident
+
+
+def evidence_add(*, actor: User, incident: Incident, files: Sequence[UploadedFile]) -> None:
+    _require(
+        permissions.can_log_incident(actor, incident.client) and not incident.is_withdrawn,
+        "Evidence can only be added to an incident on record, by the client's team.",
+    )
+    if not files:
+        raise ActionRefused("Choose at least one file.")
+    with transaction.atomic():
+        _attach_evidence(actor=actor, incident=incident, files=files)
+
+
+def incident_withdraw(*, actor: User, incident: Incident, reason: str) -> Incident:
+    """Incidents are never deleted: a wrong one is withdrawn, with the reason kept."""
+    _require(
+        permissions.can_edit_incident(actor, incident) or incident.is_withdrawn,
+        "Only the reporter, the account lead and managers withdraw an incident.",
+    )
+    reason = reason.strip()
+    if not reason:
+        raise ActionRefused("Say why the incident is withdrawn.")
+    with transaction.atomic():
+        incident = Incident.objects.select_for_update().get(pk=incident.pk)
+        if incident.is_withdrawn:
+            return incident  # already done: a second click changes nothing
+        incident.state = Incident.State.WITHDRAWN
+        incident.withdrawn_reason = reason
+        _save_with_history(incident, actor)
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.UPDATED,
+            summary=f"Incident withdrawn: {incident.title}",
+            client_id=incident.client_id,
+            obj=incident,
+            comment=reason,
+        )
+        client_risk_refresh(client=incident.client)
+    return incident
+
+
+# --- Remediation -------------------------------------------------------------------------
+
+
+def remediation_save(
+    *, actor: User, client: Client, remediation: Remediation | None = None, **fields
+) -> Remediation:
+    _require(
+        permissions.can_record_remediation(actor, client),
+        "Only members of this client's team record repair attempts.",
+    )
+    with transaction.atomic():
+        creating = remediation is None
+        remediation = remediation or Remediation(client=client, recorded_by=actor)
+        _set_fields(remediation, fields)
+        _save_with_history(remediation, actor)
+        if creating:
+            audit_record(
+                actor=actor,
+                action=AuditEvent.Action.CREATED,
+                summary=f"Repair attempt recorded: {remediation.get_kind_display()}",
+                client_id=client.pk,
+                obj=remediation,
+            )
+        client_risk_refresh(client=client)
+    return remediation
