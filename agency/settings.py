@@ -125,6 +125,13 @@ SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_IDLE_SECONDS", default=8 * 60 * 60)
 SESSION_SAVE_EVERY_REQUEST = True  # the age above is an idle timeout, not a fixed lifetime
 SESSION_COOKIE_HTTPONLY = True
 
+# --- Secrets at rest ---------------------------------------------------------------------
+# Fernet keys for credential secrets, newest first, separate from DJANGO_SECRET_KEY.
+# Make one with: python manage.py generate_encryption_key
+CLEANBREAK_ENCRYPTION_KEYS = _required_in_production(
+    "CLEANBREAK_ENCRYPTION_KEYS", env.list("CLEANBREAK_ENCRYPTION_KEYS", default=[])
+) or ["ZGV2LW9ubHktaW5zZWN1cmUta2V5LWNsZWFuYnJlYWs="]  # development only, never in production
+
 # --- Internationalisation ---------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env.str("DJANGO_TIME_ZONE", default="Europe/London")

@@ -21,6 +21,7 @@ class ClientFilter(django_filters.FilterSet):
     sort = django_filters.OrderingFilter(
         fields=(("name", "name"), ("risk_score", "risk"), ("created_at", "added")),
         field_labels={"name": "Name", "risk_score": "Risk", "created_at": "Date added"},
+        label="Sort by",
         empty_label="Name (A–Z)",
         widget=forms.Select,
     )
@@ -28,3 +29,8 @@ class ClientFilter(django_filters.FilterSet):
     class Meta:
         model = Client
         fields = ["q", "status", "account_lead", "risk"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.form.fields.items():
+            field.widget.attrs["class"] = "form-control" if name == "q" else "form-select"

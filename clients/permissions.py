@@ -51,7 +51,7 @@ def can_log_incident(user: User, client: Client) -> bool:
 
 def can_edit_incident(user: User, incident: Incident) -> bool:
     """The reporter, the account lead and managers correct an incident; history keeps the rest."""
-    if incident.is_withdrawn:
+    if incident.is_withdrawn or not can_view_client(user, incident.client):
         return False
     return incident.reported_by_id == user.pk or can_manage_client(user, incident.client)
 

@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import F, Q
+
 from .models import Client, Incident, Invoice, Remediation
 
 SEVERITY_POINTS = {
@@ -93,6 +95,7 @@ def assess_risk(
     if older:
         reasons.append(f"{_plural(older, 'earlier incident')} in the last year")
 
+    invoices = list(invoices)
     year_ago = today - dt.timedelta(days=365)
     due = sorted(
         (inv for inv in invoices if inv.due_on <= today and inv.due_on >= year_ago),
@@ -104,7 +107,11 @@ def assess_risk(
     if late_recent:
         score += LATE_INVOICE_POINTS * len(late_recent)
         reasons.append(f"{len(late_recent)} of the last {len(last_six)} invoices paid late")
-    overdue = sum((inv.outstanding for inv in due if inv.outstanding > 0), Decimal("0"))
+    # Anything still owed past its due date counts, however old the invoice.
+    overdue = sum(
+        (inv.outstanding for inv in invoices if inv.outstanding > 0 and inv.due_on < today),
+        Decimal("0"),
+    )
     if overdue > 0:
         score += OVERDUE_POINTS
         reasons.append(f"{currency + ' ' if currency else ''}{overdue:,.2f} overdue now")
@@ -140,7 +147,7 @@ def client_risk(client: Client, *, today: dt.date) -> RiskAssessment:
     since = today - dt.timedelta(days=366)
     return assess_risk(
         incidents=client.incidents.filter(occurred_on__gte=since),
-        invoices=client.invoices.filter(due_on__gte=since),
+        invoices=client.invoices.filter(Q(due_on__gte=since) | Q(paid_amount__lt=F("amount"))),
         remediations=client.remediations.filter(tried_on__gte=since),
         today=today,
         currency=client.currency,

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
 
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -31,7 +33,10 @@ def _set_fields(obj, fields: dict) -> None:
 
 def _save_with_history(obj, actor: User) -> None:
     obj._history_user = actor
-    obj.full_clean()
+    try:
+        obj.full_clean()
+    except ValidationError as error:
+        raise ActionRefused(" ".join(error.messages)) from error
     obj.save()
 
 
@@ -40,7 +45,8 @@ def _save_with_history(obj, actor: User) -> None:
 
 def client_create(*, actor: User, team: Iterable[User] = (), **fields) -> Client:
     _require(permissions.can_create_client(actor), "Only account leads and managers add clients.")
-    if not actor.is_manager:
+    fields.pop("status", None)  # a new client is active; the status then moves by actions
+    if not actor.is_manager or not fields.get("account_lead"):
         # A lead who adds a client leads it; only managers assign someone else.
         fields["account_lead"] = actor
     with transaction.atomic():
@@ -94,15 +100,24 @@ def client_update(
 def client_risk_refresh(*, client: Client, today: dt.date | None = None) -> Client:
     """Recompute the stored risk signal (after every change that feeds it, and daily)."""
     assessment = client_risk(client, today=today or timezone.localdate())
-    Client.objects.filter(pk=client.pk).update(
-        risk_score=assessment.score,
-        risk_level=assessment.level,
-        risk_explanation=assessment.explanation,
-        risk_computed_at=timezone.now(),
-    )
-    client.risk_score = assessment.score
-    client.risk_level = assessment.level
-    client.risk_explanation = assessment.explanation
+    values = {
+        "risk_score": assessment.score,
+        "risk_level": assessment.level,
+        "risk_explanation": assessment.explanation,
+        "risk_computed_at": timezone.now(),
+    }
+    # An active client with a high risk signal is "at risk", and back once it falls.
+    # Offboarding and offboarded clients keep the status their case gave them.
+    status = Client.objects.filter(pk=client.pk).values_list("status", flat=True).first()
+    if status in (Client.Status.ACTIVE, Client.Status.AT_RISK):
+        values["status"] = (
+            Client.Status.AT_RISK
+            if assessment.level == Client.RiskLevel.HIGH
+            else Client.Status.ACTIVE
+        )
+    Client.objects.filter(pk=client.pk).update(**values)
+    for name, value in values.items():
+        setattr(client, name, value)
     return client
 
 
@@ -180,11 +195,13 @@ def invoice_save(
         permissions.can_manage_client(actor, client),
         "Only the account lead and managers record invoices and payments.",
     )
-    if fields.get("paid_amount") and not fields.get("paid_on"):
-        raise ActionRefused("A payment needs the date it was received.")
     with transaction.atomic():
         invoice = invoice or Invoice(client=client)
         _set_fields(invoice, fields)
+        if invoice.paid_amount and not invoice.paid_on:
+            raise ActionRefused("A payment needs the date it was received.")
+        if invoice.paid_on and not invoice.paid_amount:
+            raise ActionRefused("Enter how much was received on the payment date.")
         _save_with_history(invoice, actor)
         client_risk_refresh(client=client)
     return invoice
@@ -193,7 +210,20 @@ def invoice_save(
 # --- Incidents and evidence --------------------------------------------------------------
 
 
-def _attach_evidence(*, actor: User, incident: Incident, files: Sequence[UploadedFile]) -> None:
+@contextmanager
+def _files_removed_on_failure(stored: list):
+    """Files are written to storage inside the transaction; if it fails, remove them again."""
+    try:
+        yield
+    except BaseException:
+        for fieldfile in stored:
+            fieldfile.storage.delete(fieldfile.name)
+        raise
+
+
+def _attach_evidence(
+    *, actor: User, incident: Incident, files: Sequence[UploadedFile], stored: list
+) -> None:
     if len(files) > MAX_FILES_PER_REQUEST:
         raise ActionRefused(f"Attach at most {MAX_FILES_PER_REQUEST} files at a time.")
     checked = [(f, check_upload(f)) for f in files]  # all are checked before any is stored
@@ -207,6 +237,7 @@ def _attach_evidence(*, actor: User, incident: Incident, files: Sequence[Uploade
             uploaded_by=actor,
         )
         evidence.file.save(stored_name(info), upload, save=False)
+        stored.append(evidence.file)
         evidence.save()
 
 
@@ -217,10 +248,11 @@ def incident_log(
         permissions.can_log_incident(actor, client),
         "Only members of this client's team log incidents.",
     )
-    with transaction.atomic():
+    stored: list = []
+    with _files_removed_on_failure(stored), transaction.atomic():
         incident = Incident(client=client, reported_by=actor, **fields)
         _save_with_history(incident, actor)
-        _attach_evidence(actor=actor, incident=incident, files=files)
+        _attach_evidence(actor=actor, incident=incident, files=files, stored=stored)
         audit_record(
             actor=actor,
             action=AuditEvent.Action.CREATED,
@@ -254,14 +286,16 @@ def evidence_add(*, actor: User, incident: Incident, files: Sequence[UploadedFil
     )
     if not files:
         raise ActionRefused("Choose at least one file.")
-    with transaction.atomic():
-        _attach_evidence(actor=actor, incident=incident, files=files)
+    stored: list = []
+    with _files_removed_on_failure(stored), transaction.atomic():
+        _attach_evidence(actor=actor, incident=incident, files=files, stored=stored)
 
 
 def incident_withdraw(*, actor: User, incident: Incident, reason: str) -> Incident:
     """Incidents are never deleted: a wrong one is withdrawn, with the reason kept."""
     _require(
-        permissions.can_edit_incident(actor, incident) or incident.is_withdrawn,
+        permissions.can_view_client(actor, incident.client)
+        and (incident.is_withdrawn or permissions.can_edit_incident(actor, incident)),
         "Only the reporter, the account lead and managers withdraw an incident.",
     )
     reason = reason.strip()

@@ -139,6 +139,10 @@ def client_detail(request, pk: int):
         "tabs": TABS,
         "can_manage": permissions.can_manage_client(user, client),
         "can_log": permissions.can_log_incident(user, client),
+        "can_propose": permissions.can_view_client(user, client),
+        "open_case": client.cases.filter(
+            status__in=["draft", "proposed", "approved", "in_progress"]
+        ).first(),
         "today": timezone.localdate(),
     }
     if tab == "overview":

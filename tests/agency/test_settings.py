@@ -10,11 +10,16 @@ PRODUCTION = {
     "DJANGO_DEBUG": "false",
     "DJANGO_SECRET_KEY": "k8#Vq2!pLz7@wR4^tY9&uI1*oP6(aS3)dF5-gH0_jK2+lZ8=xC4",
     "DJANGO_ALLOWED_HOSTS": "cleanbreak.example.com",
+    "CLEANBREAK_ENCRYPTION_KEYS": "bZtPq0nLx3b8Gm2yF4q5Cw7Zr1uV9sK6hJ0aD3eT8Yk=",
 }
 
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    base = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "CLEANBREAK_ENCRYPTION"))
+    }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -39,6 +44,13 @@ def test_missing_allowed_hosts_stops_start_up_and_names_it():
     result = manage("check", **env)
     assert result.returncode != 0
     assert "DJANGO_ALLOWED_HOSTS must be set" in result.stderr
+
+
+def test_missing_encryption_keys_stop_start_up_and_name_them():
+    env = {k: v for k, v in PRODUCTION.items() if k != "CLEANBREAK_ENCRYPTION_KEYS"}
+    result = manage("check", **env)
+    assert result.returncode != 0
+    assert "CLEANBREAK_ENCRYPTION_KEYS must be set" in result.stderr
 
 
 def test_deploy_checks_pass_with_production_settings():

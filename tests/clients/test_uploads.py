@@ -438,7 +438,8 @@ def test_stored_name_refuses_a_path_as_extension():
 
 
 @pytest.fixture
-def stored_pdf(settings, tmp_path):
+def stored_pdf(settings, tmp_path, db):
+    # db: closing a response sends request_finished, which closes old DB connections.
     settings.MEDIA_ROOT = tmp_path / "private"
     storage = FileSystemStorage()
     name = storage.save("0123abcd.pdf", io.BytesIO(PDF))

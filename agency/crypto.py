@@ -1,0 +1,59 @@
+"""Authenticated encryption for secrets at rest (Fernet: AES-128-CBC with HMAC-SHA256).
+
+Keys come from CLEANBREAK_ENCRYPTION_KEYS, separate from DJANGO_SECRET_KEY: a comma-
+separated list, newest first. Data is encrypted with the first key and decrypted with
+any of them, so a key can be rotated in (see the rotate_encryption_key command) and the
+old one removed once every row has been re-encrypted.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+
+class DecryptionFailed(Exception):
+    """A stored secret could not be decrypted with any configured key."""
+
+
+@cache
+def _keyring(keys: tuple[str, ...]) -> MultiFernet:
+    if not keys:
+        raise ImproperlyConfigured("CLEANBREAK_ENCRYPTION_KEYS is empty.")
+    try:
+        return MultiFernet([Fernet(key) for key in keys])
+    except (ValueError, TypeError) as error:
+        raise ImproperlyConfigured(
+            "CLEANBREAK_ENCRYPTION_KEYS must hold Fernet keys "
+            "(python manage.py generate_encryption_key makes one)."
+        ) from error
+
+
+def keyring() -> MultiFernet:
+    return _keyring(tuple(settings.CLEANBREAK_ENCRYPTION_KEYS))
+
+
+def encrypt(plaintext: str) -> str:
+    return keyring().encrypt(plaintext.encode("utf-8")).decode("ascii")
+
+
+def decrypt(token: str) -> str:
+    try:
+        return keyring().decrypt(token.encode("ascii")).decode("utf-8")
+    except (InvalidToken, UnicodeEncodeError) as error:  # non-ASCII: not a token at all
+        raise DecryptionFailed("The secret cannot be decrypted with the configured keys.") from error
+
+
+def rotate(token: str) -> str:
+    """Re-encrypt a token under the newest key."""
+    try:
+        return keyring().rotate(token.encode("ascii")).decode("ascii")
+    except (InvalidToken, UnicodeEncodeError) as error:  # non-ASCII: not a token at all
+        raise DecryptionFailed("The secret cannot be decrypted with the configured keys.") from error
+
+
+def new_key() -> str:
+    return Fernet.generate_key().decode("ascii")

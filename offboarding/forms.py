@@ -1,0 +1,299 @@
+from django import forms
+from django.utils import timezone
+
+from agency.models import User
+from clients.forms import DATE
+from clients.models import Contract
+
+from .models import Asset, CallPlan, ContractReview, Credential, Deliverable, Offboarding
+
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class ProposalForm(forms.ModelForm):
+    class Meta:
+        model = Offboarding
+        fields = ["incidents", "no_incident_justification", "remediations", "timing", "summary"]
+        widgets = {
+            "incidents": forms.CheckboxSelectMultiple,
+            "remediations": forms.CheckboxSelectMultiple,
+            "summary": forms.Textarea(attrs={"rows": 5}),
+            "no_incident_justification": forms.Textarea(attrs={"rows": 2}),
+        }
+        labels = {
+            "incidents": "Reasons: the incidents on record",
+            "remediations": "What was tried to repair the relationship",
+        }
+
+    def __init__(self, *args, client, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["incidents"].queryset = client.incidents.filter(state="active").order_by(
+            "-occurred_on"
+        )
+        self.fields["incidents"].label_from_instance = lambda i: (
+            f"{i.occurred_on:%d %b %Y} · {i.get_category_display()} · "
+            f"{i.get_severity_display()} — {i.title}"
+        )
+        self.fields["remediations"].queryset = client.remediations.order_by("-tried_on")
+        self.fields["remediations"].label_from_instance = lambda r: (
+            f"{r.tried_on:%d %b %Y} · {r.get_kind_display()} — {r.get_outcome_display()}"
+        )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("incidents") and not (data.get("no_incident_justification") or "").strip():
+            self.add_error(
+                "no_incident_justification",
+                "Link at least one incident, or explain why there is none on record.",
+            )
+        return data
+
+
+class DecisionForm(forms.Form):
+    comment = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        help_text="Required. Explain the decision; the team and the audit trail keep it.",
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason", widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )
+
+
+class ContractReviewForm(forms.ModelForm):
+    class Meta:
+        model = ContractReview
+        fields = [
+            "contract",
+            "basis",
+            "notice_given_on",
+            "immediate_on",
+            "refund_amount",
+            "released_early",
+            "notes",
+        ]
+        widgets = {
+            "notice_given_on": DATE,
+            "immediate_on": DATE,
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "basis": forms.RadioSelect,
+        }
+
+    def __init__(self, *args, client, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contract"].queryset = Contract.objects.filter(client=client)
+        self.fields["contract"].empty_label = None
+        if not self.instance.pk:
+            self.fields["notice_given_on"].initial = timezone.localdate()
+            current = client.contracts.filter(is_current=True).first()
+            if current:
+                self.fields["contract"].initial = current.pk
+
+    def clean(self):
+        data = super().clean()
+        if data.get("basis") == ContractReview.Basis.IMMEDIATE and not data.get("immediate_on"):
+            data["immediate_on"] = data.get("notice_given_on")
+        if data.get("refund_amount") is not None and data["refund_amount"] < 0:
+            self.add_error("refund_amount", "The refund cannot be negative.")
+        return data
+
+
+class DeliverableForm(forms.ModelForm):
+    class Meta:
+        model = Deliverable
+        fields = [
+            "name",
+            "description",
+            "due_on",
+            "status",
+            "client_answer",
+            "decision",
+            "refund_amount",
+        ]
+        widgets = {"due_on": DATE, "description": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {"refund_amount": "For “cancel and refund”: the amount to refund."}
+
+    def clean(self):
+        data = super().clean()
+        refund = data.get("refund_amount")
+        if data.get("decision") == Deliverable.Decision.CANCEL_REFUND and refund is None:
+            self.add_error("refund_amount", "Enter the amount to refund (0 if none).")
+        if data.get("refund_amount") is not None and data["refund_amount"] < 0:
+            self.add_error("refund_amount", "The refund cannot be negative.")
+        if (
+            data.get("decision") == Deliverable.Decision.FINISH
+            and data.get("client_answer") == Deliverable.Answer.NOT_NEEDED
+        ):
+            self.add_error(
+                "decision", "The client does not need this one: hand it over or cancel it."
+            )
+        return data
+
+
+class CallPlanForm(forms.ModelForm):
+    class Meta:
+        model = CallPlan
+        fields = [
+            "scheduled_at",
+            "duration_minutes",
+            "channel",
+            "location",
+            "agency_attendees",
+            "client_attendees",
+            "talking_points",
+            "referral_name",
+            "referral_contact",
+            "referral_why",
+            "script",
+            "points_written",
+            "rehearsed",
+            "agreed_internally",
+        ]
+        widgets = {
+            "scheduled_at": DATETIME,
+            "agency_attendees": forms.CheckboxSelectMultiple,
+            "client_attendees": forms.CheckboxSelectMultiple,
+            "talking_points": forms.Textarea(attrs={"rows": 5}),
+            "referral_why": forms.Textarea(attrs={"rows": 2}),
+            "script": forms.Textarea(attrs={"rows": 16}),
+        }
+        help_texts = {
+            "script": "Leave empty to generate it from our template and the case's reasons; "
+            "then edit it freely.",
+            "channel": "Call, don't e-mail: the client should hear this from a person.",
+        }
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scheduled_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        self.fields["agency_attendees"].queryset = case.client.team.all() | User.objects.filter(
+            role=User.Role.MANAGER, is_active=True
+        )
+        self.fields["agency_attendees"].queryset = self.fields[
+            "agency_attendees"
+        ].queryset.distinct()
+        self.fields["client_attendees"].queryset = case.client.contacts.all()
+        self.fields["script"].required = False
+
+    def clean_channel(self):
+        from .services import EMAIL_REFUSED
+
+        channel = self.cleaned_data["channel"]
+        if channel == CallPlan.Channel.EMAIL:
+            raise forms.ValidationError(EMAIL_REFUSED)
+        return channel
+
+    def clean_duration_minutes(self):
+        minutes = self.cleaned_data["duration_minutes"]
+        if not 5 <= minutes <= 480:
+            raise forms.ValidationError("Plan between 5 minutes and 8 hours.")
+        return minutes
+
+
+class CallOutcomeForm(forms.Form):
+    held = forms.ChoiceField(
+        label="Did the call happen?",
+        choices=[
+            (CallPlan.Held.HELD, "Yes, it was held"),
+            (CallPlan.Held.RESCHEDULED, "It was rescheduled"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    held_at = forms.DateTimeField(
+        label="When it was held",
+        required=False,
+        widget=DATETIME,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    rescheduled_to = forms.DateTimeField(
+        label="New date and time",
+        required=False,
+        widget=DATETIME,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    reaction = forms.ChoiceField(
+        label="How the client reacted",
+        choices=[("", "—"), *CallPlan.Reaction.choices],
+        required=False,
+    )
+    commitments = forms.CharField(
+        label="Commitments made", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    pushback = forms.CharField(
+        label="Pushback",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="Record it faithfully. Pushback or promises do not change the decision.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("held") == CallPlan.Held.HELD:
+            if not data.get("held_at"):
+                self.add_error("held_at", "Enter when the call was held.")
+            elif data["held_at"] > timezone.now():
+                self.add_error("held_at", "This is in the future.")
+            if not data.get("reaction"):
+                self.add_error("reaction", "Record how the client reacted.")
+        if data.get("held") == CallPlan.Held.RESCHEDULED and not data.get("rescheduled_to"):
+            self.add_error("rescheduled_to", "Enter the new date and time.")
+        return data
+
+
+class CredentialForm(forms.ModelForm):
+    secret = forms.CharField(
+        label="Password or secret",
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        required=False,
+        help_text="Encrypted at rest. Shown masked; revealing it is logged.",
+    )
+
+    class Meta:
+        model = Credential
+        fields = ["system", "url", "username", "secret", "recovery_note", "notes"]
+        widgets = {
+            "notes": forms.Textarea(attrs={"rows": 2}),
+            "recovery_note": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.pop("secret", None)  # never send a stored secret back to the browser
+        if self.instance.pk:
+            self.fields["secret"].help_text = "Leave empty to keep the stored secret."
+
+    def clean_secret(self):
+        secret = self.cleaned_data.get("secret", "")
+        if not secret and not self.instance.pk:
+            raise forms.ValidationError("Enter the secret to hand over.")
+        return secret
+
+
+class AssetForm(forms.ModelForm):
+    class Meta:
+        model = Asset
+        fields = ["name", "kind", "location", "owner_after"]
+
+
+class InstructionsForm(forms.Form):
+    takeover_instructions = forms.CharField(
+        label="Takeover instructions",
+        widget=forms.Textarea(attrs={"rows": 10}),
+        required=False,
+        max_length=50000,
+        help_text=Offboarding._meta.get_field("takeover_instructions").help_text,
+    )
+
+
+class CloseoutForm(forms.ModelForm):
+    class Meta:
+        model = Offboarding
+        fields = [
+            "access_revoked",
+            "ownership_transferred",
+            "final_invoice_settled",
+            "handover_delivered",
+        ]

@@ -1,0 +1,295 @@
+"""The offboarding case: proposal, decision, the guided steps and the handover."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from agency.fields import EncryptedTextField
+
+ZERO = Decimal("0.00")
+
+
+class Offboarding(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PROPOSED = "proposed", "Awaiting decision"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+        IN_PROGRESS = "in_progress", "In progress"
+        COMPLETED = "completed", "Completed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    OPEN_STATES = (Status.DRAFT, Status.PROPOSED, Status.APPROVED, Status.IN_PROGRESS)
+    # Steps may be worked on once the decision is made, never before.
+    WORKING_STATES = (Status.APPROVED, Status.IN_PROGRESS)
+
+    class Timing(models.TextChoices):
+        END_OF_CONTRACT = "end_of_contract", "At the end of the contract"
+        WITH_NOTICE = "with_notice", "With notice, as the contract allows"
+        IMMEDIATELY = "immediately", "Immediately (abuse or unethical requests)"
+
+    client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="cases")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # 1. Proposal
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField(null=True, blank=True)
+    incidents = models.ManyToManyField("clients.Incident", blank=True, related_name="cases")
+    no_incident_justification = models.TextField(
+        blank=True, help_text="Why there is no incident on record, if none is linked."
+    )
+    remediations = models.ManyToManyField("clients.Remediation", blank=True, related_name="cases")
+    timing = models.CharField(
+        "preferred timing", max_length=32, choices=Timing.choices, default=Timing.WITH_NOTICE
+    )
+    summary = models.TextField(
+        "summary for the manager", help_text="Why the agency should end this relationship now."
+    )
+
+    # 2. Decision
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_comment = models.TextField(blank=True)
+
+    # 4. Deliverables: the step is closed explicitly once every deliverable is settled.
+    deliverables_done_at = models.DateTimeField(null=True, blank=True)
+
+    # 7. Handover contents
+    takeover_instructions = models.TextField(
+        blank=True,
+        help_text="How the client takes over. Paragraphs separated by a blank line; "
+        "lines starting with “- ” or “1. ” become lists.",
+    )
+    handover_done_at = models.DateTimeField(null=True, blank=True)
+
+    # 8. Close-out
+    access_revoked = models.BooleanField(
+        "agency access to the client's systems revoked", default=False
+    )
+    ownership_transferred = models.BooleanField("ownership of accounts transferred", default=False)
+    final_invoice_settled = models.BooleanField(
+        "final invoice settled or refund paid", default=False
+    )
+    handover_delivered = models.BooleanField("handover delivered to the client", default=False)
+
+    closed_at = models.DateTimeField(null=True, blank=True)
+    close_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client"],
+                condition=Q(status__in=["draft", "proposed", "approved", "in_progress"]),
+                name="one_open_offboarding_per_client",
+            )
+        ]
+        indexes = [models.Index(fields=["status", "-created_at"], name="case_status_idx")]
+
+    def __str__(self) -> str:
+        return f"Offboarding of {self.client}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATES
+
+    @property
+    def is_working(self) -> bool:
+        return self.status in self.WORKING_STATES
+
+    @property
+    def closeout_complete(self) -> bool:
+        return (
+            self.access_revoked
+            and self.ownership_transferred
+            and self.final_invoice_settled
+            and self.handover_delivered
+        )
+
+
+class ContractReview(models.Model):
+    class Basis(models.TextChoices):
+        END_OF_TERM = "end_of_term", "At the end of the term"
+        NOTICE = "notice", "With notice per the termination clause"
+        IMMEDIATE = "immediate", "Immediately"
+
+    case = models.OneToOneField(Offboarding, on_delete=models.CASCADE, related_name="review")
+    contract = models.ForeignKey("clients.Contract", on_delete=models.PROTECT, related_name="+")
+    basis = models.CharField(max_length=16, choices=Basis.choices)
+    notice_given_on = models.DateField(help_text="The day notice is (or will be) given.")
+    immediate_on = models.DateField(
+        null=True, blank=True, help_text="Only for an immediate end: the last day."
+    )
+    effective_end = models.DateField()
+    notice_deadline = models.DateField(null=True, blank=True)
+    breaks_notice = models.BooleanField(default=False)
+    warning = models.TextField(blank=True)
+    open_invoices_amount = models.DecimalField(max_digits=12, decimal_places=2, default=ZERO)
+    refund_amount = models.DecimalField(
+        "deposit or prepaid work to refund", max_digits=12, decimal_places=2, default=ZERO
+    )
+    released_early = models.BooleanField("client is let out of the contract early", default=False)
+    notes = models.TextField(blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Contract review for {self.case}"
+
+
+class Deliverable(models.Model):
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", "Not started"
+        IN_PROGRESS = "in_progress", "In progress"
+        DELIVERED = "delivered", "Delivered"
+        HANDED_OVER = "handed_over", "Handed over unfinished"
+        CANCELLED = "cancelled", "Cancelled"
+
+    class Answer(models.TextChoices):
+        UNKNOWN = "unknown", "Not asked yet"
+        NEEDED = "needed", "Still needed"
+        NOT_NEEDED = "not_needed", "Not needed"
+
+    class Decision(models.TextChoices):
+        UNDECIDED = "undecided", "Undecided"
+        FINISH = "finish", "Finish before the end date"
+        HAND_OVER = "hand_over", "Hand over unfinished"
+        CANCEL_REFUND = "cancel_refund", "Cancel and refund"
+
+    case = models.ForeignKey(Offboarding, on_delete=models.CASCADE, related_name="deliverables")
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    due_on = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.IN_PROGRESS)
+    client_answer = models.CharField(
+        "client's answer", max_length=16, choices=Answer.choices, default=Answer.UNKNOWN
+    )
+    decision = models.CharField(max_length=16, choices=Decision.choices, default=Decision.UNDECIDED)
+    refund_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def settled(self) -> bool:
+        """Decided, and a 'finish' one is actually delivered."""
+        if self.decision == self.Decision.UNDECIDED:
+            return False
+        if self.decision == self.Decision.FINISH:
+            return self.status == self.Status.DELIVERED
+        return True
+
+
+class CallPlan(models.Model):
+    class Channel(models.TextChoices):
+        IN_PERSON = "in_person", "In person"
+        VIDEO = "video", "Video call"
+        PHONE = "phone", "Phone call"
+        EMAIL = "email", "E-mail only"
+
+    class Held(models.TextChoices):
+        PLANNED = "planned", "Not held yet"
+        HELD = "held", "Held"
+        RESCHEDULED = "rescheduled", "Rescheduled"
+
+    class Reaction(models.TextChoices):
+        ACCEPTING = "accepting", "Calm, accepted the decision"
+        SURPRISED = "surprised", "Surprised but constructive"
+        UPSET = "upset", "Upset"
+        HOSTILE = "hostile", "Hostile or threatening"
+
+    case = models.OneToOneField(Offboarding, on_delete=models.CASCADE, related_name="call")
+    scheduled_at = models.DateTimeField("date and time")
+    duration_minutes = models.PositiveSmallIntegerField(default=30)
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+    location = models.CharField(
+        "where", max_length=300, blank=True, help_text="Meeting room, video link or number."
+    )
+    agency_attendees = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+")
+    client_attendees = models.ManyToManyField("clients.Contact", related_name="+", blank=True)
+    talking_points = models.TextField(blank=True)
+    referral_name = models.CharField("recommended provider", max_length=200, blank=True)
+    referral_contact = models.CharField(max_length=200, blank=True)
+    referral_why = models.TextField("why they fit", blank=True)
+    script = models.TextField(blank=True)
+    points_written = models.BooleanField("talking points written", default=False)
+    rehearsed = models.BooleanField("script rehearsed", default=False)
+    agreed_internally = models.BooleanField("agreed internally", default=False)
+
+    # 6. Outcome
+    held = models.CharField(max_length=16, choices=Held.choices, default=Held.PLANNED)
+    held_at = models.DateTimeField(null=True, blank=True)
+    reaction = models.CharField(max_length=16, choices=Reaction.choices, blank=True)
+    commitments = models.TextField("commitments made", blank=True)
+    pushback = models.TextField("pushback", blank=True)
+    outcome_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"Call for {self.case}"
+
+    @property
+    def prepared(self) -> bool:
+        return self.points_written and self.rehearsed and self.agreed_internally
+
+
+class Credential(models.Model):
+    """A login the agency created on the client's behalf. The secret is encrypted at rest."""
+
+    case = models.ForeignKey(Offboarding, on_delete=models.CASCADE, related_name="credentials")
+    system = models.CharField(max_length=200)
+    url = models.CharField("URL", max_length=500, blank=True)
+    username = models.CharField(max_length=200)
+    secret = EncryptedTextField("password or secret")
+    notes = models.TextField(blank=True)
+    recovery_note = models.TextField("2FA / recovery note", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["system", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.system} ({self.username})"
+
+
+class Asset(models.Model):
+    class Kind(models.TextChoices):
+        WEBSITE = "website", "Website"
+        DOMAIN = "domain", "Domain"
+        AD_ACCOUNT = "ad_account", "Ad account"
+        REPOSITORY = "repository", "Repository"
+        DESIGN = "design", "Design files"
+        ANALYTICS = "analytics", "Analytics"
+        SOCIAL = "social", "Social account"
+        OTHER = "other", "Other"
+
+    case = models.ForeignKey(Offboarding, on_delete=models.CASCADE, related_name="assets")
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    location = models.CharField("location or link", max_length=500, blank=True)
+    owner_after = models.CharField("owner after handover", max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["kind", "name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
