@@ -44,7 +44,9 @@ def decrypt(token: str) -> str:
     try:
         return keyring().decrypt(token.encode("ascii")).decode("utf-8")
     except (InvalidToken, UnicodeEncodeError) as error:  # non-ASCII: not a token at all
-        raise DecryptionFailed("The secret cannot be decrypted with the configured keys.") from error
+        raise DecryptionFailed(
+            "The secret cannot be decrypted with the configured keys."
+        ) from error
 
 
 def rotate(token: str) -> str:
@@ -52,7 +54,9 @@ def rotate(token: str) -> str:
     try:
         return keyring().rotate(token.encode("ascii")).decode("ascii")
     except (InvalidToken, UnicodeEncodeError) as error:  # non-ASCII: not a token at all
-        raise DecryptionFailed("The secret cannot be decrypted with the configured keys.") from error
+        raise DecryptionFailed(
+            "The secret cannot be decrypted with the configured keys."
+        ) from error
 
 
 def new_key() -> str:

@@ -67,7 +67,11 @@ def incident_for_user(user: User, client: Client, pk: int) -> Incident:
 
 
 def client_incidents(client: Client) -> QuerySet[Incident]:
-    return client.incidents.select_related("reported_by").annotate(evidence_count=Count("evidence"))
+    return (
+        client.incidents.select_related("reported_by")
+        .annotate(evidence_count=Count("evidence"))
+        .order_by("-occurred_on", "-id")  # GROUP BY drops Meta.ordering
+    )
 
 
 def client_remediations(client: Client) -> QuerySet[Remediation]:

@@ -33,6 +33,13 @@ def _private_media(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Real hashing costs ~0.3 s per user; the suite creates hundreds. Login behaviour is
+    # the same with a fast hasher.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _eager_tasks_unless_worker(request):
     """Tests run tasks in-process, except those marked `worker`, which use the real broker."""
     if request.node.get_closest_marker("worker"):
