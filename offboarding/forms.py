@@ -17,6 +17,7 @@ class ProposalForm(forms.ModelForm):
         widgets = {
             "incidents": forms.CheckboxSelectMultiple,
             "remediations": forms.CheckboxSelectMultiple,
+            "timing": forms.RadioSelect,
             "summary": forms.Textarea(attrs={"rows": 5}),
             "no_incident_justification": forms.Textarea(attrs={"rows": 2}),
         }
@@ -175,6 +176,8 @@ class CallPlanForm(forms.ModelForm):
         self.fields["agency_attendees"].queryset = self.fields[
             "agency_attendees"
         ].queryset.distinct()
+        self.fields["agency_attendees"].required = False
+        self.fields["agency_attendees"].help_text = "Leave empty: you attend."
         self.fields["client_attendees"].queryset = case.client.contacts.all()
         self.fields["script"].required = False
 
