@@ -98,7 +98,9 @@ def test_staff_proposes_manager_approves_lead_completes(
     page.get_by_label("Client's answer").select_option(label="Still needed")
     page.get_by_label("Decision").select_option(label="Hand over unfinished")
     submit(page, "Save deliverable")
-    expect(page.get_by_role("cell", name="Spring campaign landing page", exact=True)).to_be_visible()
+    expect(
+        page.get_by_role("cell", name="Spring campaign landing page", exact=True)
+    ).to_be_visible()
     submit(page, "Mark deliverables settled")
     expect(page.get_by_role("status").first).to_contain_text("Deliverables step done")
 
@@ -109,7 +111,9 @@ def test_staff_proposes_manager_approves_lead_completes(
     submit(page, "Save call plan")
     expect(page.get_by_text("A bare e-mail is not enough")).to_be_visible()
     page.get_by_label("Channel").select_option(label="Video call")
-    page.get_by_label("Talking points", exact=True).fill("Decision is final. Smooth handover. Referral.")
+    page.get_by_label("Talking points", exact=True).fill(
+        "Decision is final. Smooth handover. Referral."
+    )
     page.get_by_label("Recommended provider").fill("Keystone Automotive Marketing")
     page.get_by_label("Talking points written").check()
     page.get_by_label("Script rehearsed").check()

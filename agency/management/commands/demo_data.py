@@ -5,6 +5,10 @@ account to one the agency should part with at once. Every client is written thro
 the services in clients/services.py, as a person using the product would, so the
 audit log, history and risk signal come out as they would in real use. All dates
 count back from today, so the demo looks current whenever it is run.
+
+Three of the clients then get an offboarding case, written through offboarding/services.py
+in the same way: one waits for a manager's decision, one is halfway through its steps,
+one is completed. A client that already has a case, in any state, is left alone.
 """
 
 from __future__ import annotations
@@ -35,6 +39,23 @@ from clients.services import (
     invoice_save,
     remediation_save,
 )
+from offboarding.models import Asset, CallPlan, ContractReview, Deliverable, Offboarding
+from offboarding.services import (
+    asset_save,
+    call_outcome_record,
+    call_plan_save,
+    closeout_save,
+    contract_review_save,
+    credential_save,
+    deliverable_save,
+    deliverables_complete,
+    handover_complete,
+    handover_instructions_save,
+    offboarding_approve,
+    offboarding_complete,
+    offboarding_open,
+    offboarding_submit,
+)
 
 DEFAULT_PASSWORD = "cleanbreak-demo"
 
@@ -52,7 +73,7 @@ Users = dict[str, User]
 
 
 class Command(BaseCommand):
-    help = "Create demo users and demo clients (and, as the product grows, offboarding cases)."
+    help = "Create demo users, demo clients and their offboarding cases."
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
@@ -70,6 +91,7 @@ class Command(BaseCommand):
             )
         )
         self.create_clients(users)
+        self.create_cases(users)
 
     def create_users(self, password: str) -> dict[str, User]:
         users = {}
@@ -102,6 +124,27 @@ class Command(BaseCommand):
                 client = create(name=name, users=users, today=today)
             self.stdout.write(
                 self.style.SUCCESS(f"Created client “{name}” (risk: {client.risk_level}).")
+            )
+
+    def create_cases(self, users: Users) -> None:
+        """Open each demo case once; a client with any case at all keeps what it has."""
+        today = timezone.localdate()
+        for name, create in DEMO_CASES:
+            client = Client.objects.filter(name=name).first()
+            if client is None:
+                self.stdout.write(f"Skipped the case of “{name}”: there is no such client.")
+                continue
+            if client.cases.exists():
+                self.stdout.write(f"Kept the offboarding case of “{name}”: it already has one.")
+                continue
+            with transaction.atomic():
+                case = create(client=client, users=users, today=today)
+            case.refresh_from_db()
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Created the offboarding case of “{name}” "
+                    f"({case.get_status_display().lower()})."
+                )
             )
 
 
@@ -755,16 +798,631 @@ def kestrel_and_finch(*, name: str, users: Users, today: dt.date) -> Client:
     return client
 
 
+def copperleaf_bakery(*, name: str, users: Users, today: dt.date) -> Client:
+    """A friendly client whose taste never matched ours, on an account that lost money.
+
+    Its offboarding is already finished in the demo (see copperleaf_case).
+    """
+    lead, staff = users["lead"], users["staff"]
+    client = client_create(
+        actor=lead,
+        team=[staff],
+        name=name,
+        website="https://copperleafbakery.example",
+        industry="Food and hospitality (artisan bakeries)",
+        start_date=add_months(today, -19),
+        monthly_value=Decimal("1400.00"),
+        notes="Three shops and a wholesale round. Brand, menus, photography and social media.",
+    )
+    contact_save(
+        actor=lead,
+        client=client,
+        name="Rosa Lindqvist",
+        role="Founder",
+        email="rosa@copperleafbakery.example",
+        phone="+44 117 496 0865",
+        receives_handover=True,
+    )
+    contact_save(
+        actor=lead,
+        client=client,
+        name="Ben Carter",
+        role="Operations",
+        email="ben@copperleafbakery.example",
+    )
+    contract = contract_save(
+        actor=lead,
+        client=client,
+        title="Brand and social media retainer",
+        reference="CLB-RET-2",
+        start_date=add_months(today.replace(day=1), -18),
+        notice_days=45,
+        termination_clause_ref="7.2",
+        termination_clause_text=(
+            "Either party may end this retainer by giving forty-five (45) days' written "
+            "notice. Work in progress on the last day is handed over as it stands unless "
+            "the parties agree otherwise."
+        ),
+        payment_terms_days=Contract.PaymentTerms.NET_14,
+        monthly_fee=Decimal("1400.00"),
+        is_current=True,
+    )
+    _monthly_invoices(
+        actor=lead,
+        contract=contract,
+        prefix="CLB",
+        today=today,
+        plan=[(months_ago, -3, 1) for months_ago in range(12, 0, -1)],
+    )
+    incident_log(
+        actor=lead,
+        client=client,
+        category=Incident.Category.STYLE_MISMATCH,
+        severity=Incident.Severity.MEDIUM,
+        occurred_on=today - dt.timedelta(days=150),
+        title="Signed-off brand refresh reversed after the menus were printed",
+        description=(
+            "Rosa Lindqvist approved the clean, modern identity in writing. After the new "
+            "menus were printed she asked to return to the hand-drawn chalkboard look, "
+            "saying the new style 'does not feel like us'. The menus were reprinted at "
+            "our cost."
+        ),
+        hours_lost=Decimal("18.0"),
+        money_at_stake=Decimal("640.00"),
+    )
+    incident_log(
+        actor=staff,
+        client=client,
+        category=Incident.Category.STYLE_MISMATCH,
+        severity=Incident.Severity.LOW,
+        occurred_on=today - dt.timedelta(days=110),
+        title="Scheduled social posts rewritten before publishing, every week",
+        description=(
+            "For six weeks in a row the founder rewrote our scheduled posts shortly before "
+            "they went out, replacing the agreed tone of voice with her own. She was "
+            "friendly about it and said she simply prefers to write them herself."
+        ),
+        hours_lost=Decimal("7.5"),
+    )
+    incident_log(
+        actor=lead,
+        client=client,
+        category=Incident.Category.UNPROFITABLE,
+        severity=Incident.Severity.MEDIUM,
+        occurred_on=today - dt.timedelta(days=75),
+        title="Account over its hours budget for the fourth month running",
+        description=(
+            "The retainer covers 16 hours a month. Logged time was 27, 31, 24 and 29 "
+            "hours over the last four months, mostly re-work after changes of direction. "
+            "At our rates the account now loses about 575.00 EUR a month."
+        ),
+        hours_lost=Decimal("31.0"),
+        money_at_stake=Decimal("2300.00"),
+    )
+    remediation_save(
+        actor=lead,
+        client=client,
+        kind=Remediation.Kind.MEETING_RHYTHM,
+        tried_on=today - dt.timedelta(days=120),
+        description=(
+            "Started a fortnightly creative review with Rosa, so that the direction is "
+            "agreed before work starts rather than after it is delivered."
+        ),
+        outcome=Remediation.Outcome.NO_CHANGE,
+    )
+    remediation_save(
+        actor=lead,
+        client=client,
+        kind=Remediation.Kind.NEW_AGREEMENT,
+        tried_on=today - dt.timedelta(days=68),
+        description=(
+            "Proposed a smaller scope (photography and menus only, no social media) at "
+            "the same fee. Rosa declined: she wants to keep everything as it is."
+        ),
+        outcome=Remediation.Outcome.NO_CHANGE,
+    )
+    return client
+
+
 DEMO_CLIENTS: Sequence[tuple[str, Callable[..., Client]]] = (
     ("Harbour & Pine Outfitters", harbour_and_pine),
     ("Brightwave Dental Group", brightwave_dental),
     ("Vantage Motors Regional", vantage_motors),
     ("Lumen Analytics", lumen_analytics),
     ("Kestrel & Finch Architects", kestrel_and_finch),
+    ("Copperleaf Bakery Co.", copperleaf_bakery),
+)
+
+
+# --- The demo offboarding cases -----------------------------------------------------------
+# One function per case, each a short script of what the people involved did, written
+# through offboarding/services.py. Each takes the client, the demo users and today's date,
+# and returns the case. The cases sit at different points of the workflow: one waits for
+# a manager's decision, one is halfway through its steps, one is finished.
+
+
+def lumen_case(*, client: Client, users: Users, today: dt.date) -> Offboarding:
+    """Awaiting approval: Sofia proposes ending the retainer that keeps outgrowing itself."""
+    staff = users["staff"]
+    incidents = list(
+        client.incidents.filter(
+            category__in=[Incident.Category.SCOPE_CREEP, Incident.Category.REJECTS_ADVICE]
+        ).order_by("occurred_on")
+    )
+    hours = sum(i.hours_lost or 0 for i in incidents)
+    money = sum(i.money_at_stake or 0 for i in incidents)
+    case = offboarding_open(
+        actor=staff,
+        client=client,
+        timing=Offboarding.Timing.WITH_NOTICE,
+        incidents=incidents,
+        remediations=client.remediations.all(),
+        summary=(
+            f"Over the last {(today - incidents[0].occurred_on).days // 7} weeks Lumen "
+            "asked for work well outside the statement of work: seven revision rounds on "
+            "the pricing page where two are included, and a webinar landing-page system of "
+            "about three weeks' work requested as a 'quick tweak'. It also launched a paid "
+            "campaign against our written advice and then asked us to rebuild the landing "
+            f"page at no charge. Together that is {hours} hours and {money} EUR of work "
+            "we were not paid for.\n\n"
+            "From the third revision round on we sent a priced change request for every "
+            "extra piece of work, as clause 8.1 allows; none was signed or refused, and the "
+            "requests kept coming. "
+            "Lumen pays on time, so this is not about money owed: the retainer no longer "
+            "covers what is asked of it.\n\n"
+            "I propose ending the retainer with the 45 days' notice of clause 8.1, finishing "
+            "the launch campaign in progress and handing over the rest."
+        ),
+    )
+    return offboarding_submit(actor=staff, case=case)
+
+
+def vantage_case(*, client: Client, users: Users, today: dt.date) -> Offboarding:
+    """In progress, at call planning: abuse of our staff, so ties are cut at once."""
+    lead, manager = users["lead"], users["manager"]
+    abuse = list(
+        client.incidents.filter(category=Incident.Category.ABUSIVE).order_by("occurred_on")
+    )
+    case = offboarding_open(
+        actor=lead,
+        client=client,
+        timing=Offboarding.Timing.IMMEDIATELY,
+        incidents=client.incidents.all(),
+        remediations=client.remediations.all(),
+        summary=(
+            "Darren Kowalczyk, the client's regional marketing director, shouted at and "
+            f"insulted Sofia Reyes on the review call of {abuse[0].occurred_on:%d %b %Y} and "
+            "repeated it in writing that evening. On "
+            f"{abuse[-1].occurred_on:%d %b %Y} he left her a threatening voicemail. Two "
+            "team members have since asked to be taken off the account.\n\n"
+            "A frank meeting with him and the dealer principal made it worse, and moving "
+            "all feedback to one written summary a week changed nothing.\n\n"
+            "Clause 11.3 lets either party end the agreement at once for abusive conduct "
+            "towards its staff. I propose ending immediately, refunding the advance for "
+            "work not delivered and handing everything over in good order."
+        ),
+    )
+    offboarding_submit(actor=lead, case=case)
+    offboarding_approve(
+        actor=manager,
+        case=case,
+        comment=(
+            "Approved. The evidence is clear and our people come first: end under clause "
+            "11.3 now. Sofia stays off every call with the client; Liam and I speak to "
+            "Helen Oduya. Refund the advance in full."
+        ),
+    )
+    call_day = today + dt.timedelta(days=3)
+    review = _vantage_contract_review(case=case, lead=lead, call_day=call_day)
+    _vantage_deliverables(case=case, lead=lead, today=today)
+    _vantage_call_plan(case=case, users=users, call_day=call_day, review=review)
+    _vantage_handover(case=case, lead=lead, end=review.effective_end)
+    return case
+
+
+def _vantage_contract_review(*, case: Offboarding, lead: User, call_day: dt.date) -> ContractReview:
+    """Notice is given on the call; the agreement ends a week later, inside the notice."""
+    contract = case.client.contracts.get(is_current=True)
+    return contract_review_save(
+        actor=lead,
+        case=case,
+        contract=contract,
+        basis=ContractReview.Basis.IMMEDIATE,
+        notice_given_on=call_day,
+        immediate_on=call_day + dt.timedelta(days=7),
+        refund_amount=contract.deposit_amount,
+        released_early=True,
+        notes=(
+            f"Clause {contract.termination_clause_ref} allows an immediate end for abusive "
+            "conduct towards our staff, so the 30 days' notice does not bind us; the week "
+            "until the end date is for the handover only. The advance paid for the first "
+            f"month ({contract.deposit_amount} EUR) is refunded, which includes the 1800.00 "
+            "EUR media budget of the cancelled open-weekend campaign. No invoice is open. "
+            "The client owes nothing for the months left in the term."
+        ),
+    )
+
+
+def _vantage_deliverables(*, case: Offboarding, lead: User, today: dt.date) -> None:
+    """Three open pieces of work, each settled: delivered, handed over, cancelled."""
+    D = Deliverable
+    deliverable_save(
+        actor=lead,
+        case=case,
+        name="Monthly stock campaign (paid search and social)",
+        description="This month's campaign for the five showrooms. Live and reported on.",
+        due_on=today - dt.timedelta(days=5),
+        status=D.Status.DELIVERED,
+        client_answer=D.Answer.NEEDED,
+        decision=D.Decision.FINISH,
+    )
+    deliverable_save(
+        actor=lead,
+        case=case,
+        name="Used-car landing pages for the five showrooms",
+        description=(
+            "Three of five pages are built and live on staging. The Solihull and Walsall "
+            "pages need their copy; the layout and tracking are done."
+        ),
+        due_on=today + dt.timedelta(days=20),
+        status=D.Status.IN_PROGRESS,
+        client_answer=D.Answer.NEEDED,
+        decision=D.Decision.HAND_OVER,
+    )
+    deliverable_save(
+        actor=lead,
+        case=case,
+        name="Open-weekend event campaign",
+        description="Planned, not started. The client will run the event without a campaign.",
+        due_on=today + dt.timedelta(days=40),
+        status=D.Status.NOT_STARTED,
+        client_answer=D.Answer.NOT_NEEDED,
+        decision=D.Decision.CANCEL_REFUND,
+        refund_amount=Decimal("1800.00"),
+    )
+    deliverables_complete(actor=lead, case=case)
+
+
+def _vantage_call_plan(
+    *, case: Offboarding, users: Users, call_day: dt.date, review: ContractReview
+) -> None:
+    """A video call with the dealer principal, prepared and rehearsed; not held yet."""
+    lead, manager = users["lead"], users["manager"]
+    call_plan_save(
+        actor=lead,
+        case=case,
+        agency_attendees=[lead, manager],
+        client_attendees=[case.client.handover_contact],
+        scheduled_at=_at(call_day, 10, 0),
+        duration_minutes=30,
+        channel=CallPlan.Channel.VIDEO,
+        location="https://meet.agency.example/vantage-handover",
+        talking_points=(
+            "- Say the decision in the first two minutes: we end the agreement under "
+            f"clause 11.3, with effect from {review.effective_end:%d %B %Y}.\n"
+            "- Give the reason once, factually: the way our teams communicate has not let "
+            "us do our best work. Do not go through the incidents one by one.\n"
+            "- The decision is final. If Helen offers changes, thank her and stay with it.\n"
+            "- If anyone raises their voice: say once that we will continue in writing, "
+            "and end the call politely.\n"
+            f"- Money: the advance of {review.refund_amount} EUR is refunded within 14 "
+            "days; nothing is open on either side.\n"
+            "- Handover: every login, the ad accounts, the website and the design files, "
+            "with written instructions, before the end date.\n"
+            "- Referral: Northgate Auto Marketing, offer an introduction."
+        ),
+        referral_name="Northgate Auto Marketing",
+        referral_contact="Priya Shah, partnerships@northgate-automarketing.example",
+        referral_why=(
+            "A small team that only works with car dealerships: stock feeds, showroom "
+            "campaigns and manufacturer co-op rules are their daily work, and they have "
+            "capacity from next month."
+        ),
+        points_written=True,
+        rehearsed=True,
+        agreed_internally=True,
+    )  # no script given: the service writes it from the case's reasons
+
+
+def _vantage_handover(*, case: Offboarding, lead: User, end: dt.date) -> None:
+    """Handover under way: logins, assets and instructions listed, not yet closed."""
+    site = "https://vantagemotors-regional.example"
+    for system, url, username, secret, recovery in (
+        (
+            "Google Ads",
+            "https://ads.google.com",
+            "ads@vantagemotors-regional.example",
+            "Vm-Ads!7qT2#zLp9",
+            "2-step verification by text to Helen Oduya's mobile (ending 0297).",
+        ),
+        (
+            "Meta Business Suite",
+            "https://business.facebook.com",
+            "social@vantagemotors-regional.example",
+            "hR4$wq8Nc!Vy2mTe",
+            "Authenticator app on the agency's shared phone: move it to the client's "
+            "phone on handover. Backup codes are in the handover envelope.",
+        ),
+        (
+            "Google Analytics and Tag Manager",
+            "https://analytics.google.com",
+            "analytics@vantagemotors-regional.example",
+            "Gx9!pLm3#Rt7vQs2",
+            "Recovery e-mail: web@vantagemotors-regional.example, a mailbox the client owns.",
+        ),
+        (
+            "Website (WordPress admin)",
+            f"{site}/wp-admin",
+            "vantage-webadmin",
+            "c7T#e2Wq!9zKm4Lb",
+            "Password resets go to web@vantagemotors-regional.example.",
+        ),
+        (
+            "Domain registrar",
+            "https://account.registrar.example",
+            "vantage-regional",
+            "Rg2@kP8!xN5vT3qe",
+            "Phone support asks for account PIN 5813. The domain renews yearly on the "
+            "client's card.",
+        ),
+    ):
+        credential_save(
+            actor=lead,
+            case=case,
+            system=system,
+            url=url,
+            username=username,
+            secret=secret,
+            recovery_note=recovery,
+        )
+    A = Asset.Kind
+    owner = "Vantage Motors Regional (Helen Oduya)"
+    for name, kind, location in (
+        ("Showroom website", A.WEBSITE, site),
+        ("vantagemotors-regional.example", A.DOMAIN, "https://account.registrar.example"),
+        ("Google Ads account 482-193-5570", A.AD_ACCOUNT, "https://ads.google.com"),
+        ("Facebook and Instagram pages", A.SOCIAL, "https://business.facebook.com"),
+        ("GA4 property 'Vantage Regional'", A.ANALYTICS, "https://analytics.google.com"),
+        ("Campaign design files", A.DESIGN, "Shared drive: Clients/Vantage/Design (Figma, PDF)"),
+    ):
+        asset_save(
+            actor=lead, case=case, name=name, kind=kind, location=location, owner_after=owner
+        )
+    handover_instructions_save(
+        actor=lead,
+        case=case,
+        text=(
+            "This document lists every account and asset we set up for Vantage Motors "
+            "Regional. All of them are in the company's name or are being moved to it; "
+            f"{settings.AGENCY_NAME} keeps no access after {end:%d %B %Y}.\n\n"
+            "Please take over in this order:\n"
+            "- Log in to each account below and change the password straight away.\n"
+            "- Move two-step verification to a phone the company controls.\n"
+            f"- In Google Ads and Meta Business Suite, remove {settings.AGENCY_NAME}'s "
+            "partner access once you have admin rights.\n"
+            "- Keep a valid card on file: running campaigns pause if a payment fails.\n\n"
+            "The used-car landing pages are handed over unfinished: three of five are "
+            "ready on the staging site, the Solihull and Walsall pages need their copy.\n\n"
+            f"Questions during the transition: Liam Brandt, lead@{AGENCY_DOMAIN}."
+        ),
+    )
+
+
+def copperleaf_case(*, client: Client, users: Users, today: dt.date) -> Offboarding:
+    """Completed: a friendly parting over style and money, every step done, client offboarded."""
+    lead, manager = users["lead"], users["manager"]
+    case = offboarding_open(
+        actor=lead,
+        client=client,
+        timing=Offboarding.Timing.WITH_NOTICE,
+        incidents=client.incidents.all(),
+        remediations=client.remediations.all(),
+        summary=(
+            "Copperleaf is a pleasant client, but we do not share a taste: the signed-off "
+            "brand refresh was reversed after printing, and our social posts are rewritten "
+            "before they go out. The re-work keeps the account over its 16 hours a month; "
+            "it has lost money for four months running.\n\n"
+            "A fortnightly creative review did not change the pattern, and a smaller scope "
+            "at the same fee was declined.\n\n"
+            "I propose ending the retainer with the full 45 days' notice of clause 7.2, "
+            "finishing the menu photography and handing over the rest."
+        ),
+    )
+    offboarding_submit(actor=lead, case=case)
+    offboarding_approve(
+        actor=manager,
+        case=case,
+        comment=(
+            "Approved. Two honest attempts to realign failed and the numbers will not "
+            "improve. Give the full notice so Rosa has time to find a studio that suits "
+            "her, and finish the photography at full quality."
+        ),
+    )
+    call_day = today - dt.timedelta(days=52)
+    _copperleaf_steps(case=case, users=users, today=today, call_day=call_day)
+    _copperleaf_handover(case=case, lead=lead)
+    closeout_save(
+        actor=lead,
+        case=case,
+        access_revoked=True,
+        ownership_transferred=True,
+        final_invoice_settled=True,
+        handover_delivered=True,
+    )
+    return offboarding_complete(actor=lead, case=case)
+
+
+def _copperleaf_steps(*, case: Offboarding, users: Users, today: dt.date, call_day: dt.date):
+    """Contract review, deliverables, and the call: planned, held, with some pushback."""
+    lead, staff = users["lead"], users["staff"]
+    contract_review_save(
+        actor=lead,
+        case=case,
+        contract=case.client.contracts.get(is_current=True),
+        basis=ContractReview.Basis.NOTICE,
+        notice_given_on=call_day,
+        notes="Rolling retainer: 45 days' notice given on the call and confirmed in writing.",
+    )
+    D = Deliverable
+    for name, due_in_days, status, answer, decision, refund in (
+        (
+            "Seasonal menu photography",
+            -20,
+            D.Status.DELIVERED,
+            D.Answer.NEEDED,
+            D.Decision.FINISH,
+            None,
+        ),
+        (
+            "Wholesale price list and catalogue",
+            -5,
+            D.Status.IN_PROGRESS,
+            D.Answer.NEEDED,
+            D.Decision.HAND_OVER,
+            None,
+        ),
+        (
+            "Pre-order campaign for the holidays",
+            30,
+            D.Status.NOT_STARTED,
+            D.Answer.NOT_NEEDED,
+            D.Decision.CANCEL_REFUND,
+            Decimal("0.00"),
+        ),
+    ):
+        deliverable_save(
+            actor=lead,
+            case=case,
+            name=name,
+            due_on=today + dt.timedelta(days=due_in_days),
+            status=status,
+            client_answer=answer,
+            decision=decision,
+            refund_amount=refund,
+        )
+    deliverables_complete(actor=lead, case=case)
+    call_plan_save(
+        actor=lead,
+        case=case,
+        agency_attendees=[lead, staff],
+        client_attendees=[case.client.handover_contact],
+        scheduled_at=_at(call_day, 9, 30),
+        duration_minutes=45,
+        channel=CallPlan.Channel.IN_PERSON,
+        location="Copperleaf Bakery, back office of the Market Street shop",
+        talking_points=(
+            "- Thank Rosa first: the bakeries are loved, and the photography is our best "
+            "food work this year.\n"
+            "- The decision: we end the retainer with 45 days' notice under clause 7.2.\n"
+            "- Why, without blame: our styles differ, and the account does not work for us "
+            "commercially as it is set up.\n"
+            "- We finish the menu photography; the wholesale catalogue is handed over "
+            "with its files.\n"
+            "- Introduce Crumb & Co. Creative."
+        ),
+        referral_name="Crumb & Co. Creative",
+        referral_contact="Jess Morgan, hello@crumbandco.example",
+        referral_why=(
+            "A two-person studio specialising in independent food businesses, with the "
+            "hand-drawn, rustic style Rosa prefers."
+        ),
+        points_written=True,
+        rehearsed=True,
+        agreed_internally=True,
+    )
+    call_outcome_record(
+        actor=lead,
+        case=case,
+        held=CallPlan.Held.HELD,
+        held_at=_at(call_day, 9, 35),
+        reaction=CallPlan.Reaction.SURPRISED,
+        commitments=(
+            "We deliver the menu photography in full, hand over the catalogue files "
+            "with notes, and introduce Rosa to Crumb & Co. this week."
+        ),
+        pushback=(
+            "Rosa asked whether we would stay on for the photography alone at a lower fee. "
+            "Liam thanked her and said the decision is final; the offer of an introduction "
+            "stands."
+        ),
+    )
+
+
+def _copperleaf_handover(*, case: Offboarding, lead: User) -> None:
+    """Everything listed and the handover closed."""
+    for system, url, username, secret, recovery in (
+        (
+            "Website (Squarespace)",
+            "https://account.squarespace.example",
+            "web@copperleafbakery.example",
+            "Loaf&Crust!84q",
+            "Password resets go to web@copperleafbakery.example (Rosa's mailbox).",
+        ),
+        (
+            "Instagram and Facebook (Meta Business Suite)",
+            "https://business.facebook.com",
+            "social@copperleafbakery.example",
+            "Sourdough#2Rise!k7",
+            "2-step verification moved to Rosa's phone on the day of the handover.",
+        ),
+        (
+            "Mailchimp newsletter",
+            "https://login.mailchimp.example",
+            "copperleaf-news",
+            "Rye!Batch9#Tm3x",
+            "",
+        ),
+    ):
+        credential_save(
+            actor=lead,
+            case=case,
+            system=system,
+            url=url,
+            username=username,
+            secret=secret,
+            recovery_note=recovery,
+        )
+    A = Asset.Kind
+    for name, kind, location in (
+        ("Copperleaf website", A.WEBSITE, "https://copperleafbakery.example"),
+        ("copperleafbakery.example", A.DOMAIN, "Registered in Rosa Lindqvist's name"),
+        ("Brand, menu and photography files", A.DESIGN, "Shared link sent to Rosa (ZIP)"),
+        ("Instagram @copperleafbakes", A.SOCIAL, "https://instagram.example/copperleafbakes"),
+    ):
+        asset_save(
+            actor=lead,
+            case=case,
+            name=name,
+            kind=kind,
+            location=location,
+            owner_after="Copperleaf Bakery Co. (Rosa Lindqvist)",
+        )
+    handover_instructions_save(
+        actor=lead,
+        case=case,
+        text=(
+            "Everything we made for Copperleaf is now in your name.\n\n"
+            "- Change each password below when you first log in.\n"
+            "- The catalogue files open in Affinity Publisher; the PDF is ready to print.\n\n"
+            "Thank you for the bread, and for the collaboration."
+        ),
+    )
+    handover_complete(actor=lead, case=case)
+
+
+DEMO_CASES: Sequence[tuple[str, Callable[..., Offboarding]]] = (
+    ("Lumen Analytics", lumen_case),
+    ("Vantage Motors Regional", vantage_case),
+    ("Copperleaf Bakery Co.", copperleaf_case),
 )
 
 
 # --- Helpers -------------------------------------------------------------------------------
+
+
+def _at(day: dt.date, hour: int, minute: int) -> dt.datetime:
+    """A local date and time, as a timezone-aware datetime."""
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=timezone.get_current_timezone())
 
 
 def _monthly_invoices(
