@@ -47,9 +47,9 @@ format: dev-install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-## A Celery worker for the broker in CELERY_BROKER_URL.
+## A Celery worker, with the periodic sweep (--beat), for the broker in CELERY_BROKER_URL.
 worker: install
-	$(BIN)/celery -A agency worker --loglevel=INFO --concurrency=$${WORKER_CONCURRENCY:-2}
+	$(BIN)/celery -A agency worker --beat --schedule var/celerybeat-schedule --loglevel=INFO --concurrency=$${WORKER_CONCURRENCY:-2}
 
 clean:
 	rm -rf $(VENV) var

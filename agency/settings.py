@@ -161,8 +161,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 # --- Celery -----------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+if CELERY_TASK_ALWAYS_EAGER:
+    CELERY_BROKER_URL = "memory://"  # tasks run in-process; nothing is sent anywhere
 CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL or None)
+CELERY_RESULT_BACKEND = env.str(
+    "CELERY_RESULT_BACKEND", default=None if CELERY_TASK_ALWAYS_EAGER else CELERY_BROKER_URL
+)
 CELERY_RESULT_EXPIRES = 24 * 60 * 60
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
@@ -177,6 +181,14 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+# The worker runs with --beat: documents requested while the broker was down are
+# handed over again once it is back.
+CELERY_BEAT_SCHEDULE = {
+    "sweep-queued-documents": {
+        "task": "offboarding.sweep_queued_documents",
+        "schedule": 60.0,
+    },
+}
 
 # --- E-mail -----------------------------------------------------------------------------
 # EMAIL_URL such as smtp+tls://user:password@mail.example.com:587; console by default.
@@ -187,6 +199,10 @@ DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="clean-break@l
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 AGENCY_NAME = env.str("AGENCY_NAME", default="Northwind Digital")
+# The agency's logo on documents: a path under static/ (SVG or PNG).
+AGENCY_LOGO = env.str("AGENCY_LOGO", default="img/logo.svg")
+# The address people use to reach Clean Break, for links in e-mails.
+SITE_URL = env.str("CLEANBREAK_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # --- Security (production) --------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -209,4 +225,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
+    "loggers": {
+        # WeasyPrint reports every layout step at INFO; only its warnings matter here.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -300,3 +300,40 @@ class CloseoutForm(forms.ModelForm):
             "final_invoice_settled",
             "handover_delivered",
         ]
+
+
+class HandoverExportForm(forms.Form):
+    omit_secrets = forms.BooleanField(
+        label="Leave the secrets out (marked “delivered separately”)", required=False
+    )
+    passphrase = forms.CharField(
+        label="Protect the PDF with a passphrase (optional)",
+        required=False,
+        min_length=8,
+        max_length=200,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="At least 8 characters. Tell the client by phone; it is never stored.",
+    )
+    passphrase_again = forms.CharField(
+        label="Passphrase again",
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("passphrase", "") != data.get("passphrase_again", ""):
+            self.add_error("passphrase_again", "The two passphrases differ.")
+        return data
+
+
+class LetterForm(forms.Form):
+    body = forms.CharField(
+        label="Wording of the letter",
+        widget=forms.Textarea(attrs={"rows": 18}),
+        max_length=20000,
+        help_text="Edit freely. Blank lines separate paragraphs. This text is kept with the "
+        "version.",
+    )

@@ -260,7 +260,9 @@ class Credential(models.Model):
     url = models.CharField("URL", max_length=500, blank=True)
     username = models.CharField(max_length=200)
     secret = EncryptedTextField("password or secret")
-    notes = models.TextField(blank=True)
+    notes = models.TextField(
+        "internal note", blank=True, help_text="For the agency only: never in the handover."
+    )
     recovery_note = models.TextField("2FA / recovery note", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -293,3 +295,84 @@ class Asset(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+def document_upload_to(instance: Document, filename: str) -> str:
+    return f"documents/{instance.case_id}/{filename}"
+
+
+class Document(models.Model):
+    """One generated PDF: a version of one kind of document for one case."""
+
+    class Kind(models.TextChoices):
+        HANDOVER = "handover", "Handover"
+        LETTER = "letter", "Termination letter"
+        CALL_BRIEF = "call_brief", "Call brief"
+        DOSSIER = "dossier", "Internal dossier"
+
+    CLIENT_FACING = (Kind.HANDOVER, Kind.LETTER)
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RENDERING = "rendering", "Rendering"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    case = models.ForeignKey(Offboarding, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    version = models.PositiveIntegerField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    # When the render was handed to the broker; empty while the broker could not be reached.
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # Export options: leave the secrets out of a handover, or protect it with a passphrase.
+    omit_secrets = models.BooleanField(default=False)
+    protected = models.BooleanField(default=False)
+    # The passphrase exists only until the render: encrypted at rest, then erased.
+    passphrase = EncryptedTextField(blank=True)
+    # For a letter: the wording the lead approved, kept with the version.
+    body = models.TextField(blank=True)
+    file = models.FileField(upload_to=document_upload_to, blank=True, max_length=300)
+    size = models.PositiveIntegerField(null=True, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    page_count = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["kind", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "kind", "version"], name="one_version_per_kind"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "requested_at"], name="document_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} v{self.version} for {self.case.client}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RENDERING)
+
+    @property
+    def client_facing(self) -> bool:
+        return self.kind in self.CLIENT_FACING
+
+    @property
+    def download_name(self) -> str:
+        from django.utils.text import slugify
+
+        slug = slugify(self.case.client.name) or f"client-{self.case.client_id}"
+        prefix = {
+            self.Kind.HANDOVER: "handover",
+            self.Kind.LETTER: "termination-letter",
+            self.Kind.CALL_BRIEF: "call-brief",
+            self.Kind.DOSSIER: "internal-dossier",
+        }[self.kind]
+        return f"{prefix}-{slug}-v{self.version}.pdf"

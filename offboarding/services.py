@@ -10,11 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
+from pathlib import Path
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -25,7 +26,15 @@ from clients.models import Client, Contract, Incident, Remediation
 
 from . import permissions, workflow
 from .errors import TransitionError
-from .models import Asset, CallPlan, ContractReview, Credential, Deliverable, Offboarding
+from .models import (
+    Asset,
+    CallPlan,
+    ContractReview,
+    Credential,
+    Deliverable,
+    Document,
+    Offboarding,
+)
 from .script import generate_script
 
 S = Offboarding.Status
@@ -226,6 +235,8 @@ def offboarding_submit(*, actor: User, case: Offboarding) -> Offboarding:
 
 def _notify_managers(*, case_id: int) -> None:
     case = Offboarding.objects.select_related("client", "proposed_by").get(pk=case_id)
+    if case.status != S.PROPOSED:
+        return  # decided (or withdrawn) in the meantime: nothing awaits a manager
     recipients = list(
         User.objects.filter(role=User.Role.MANAGER, is_active=True)
         .exclude(pk=case.proposed_by_id)
@@ -238,8 +249,10 @@ def _notify_managers(*, case_id: int) -> None:
     send_mail(
         subject=f"[Clean Break] Decision needed: offboarding of {case.client.name}",
         message=(
-            f"{case.proposed_by} proposes ending the relationship with {case.client.name}.\n\n"
-            f"Review the evidence and decide: {reverse('offboarding:decide', args=[case.pk])}\n"
+            f"Client: {case.client.name}\n"
+            f"Proposed by: {case.proposed_by}\n\n"
+            "Review the evidence and decide:\n"
+            f"{settings.SITE_URL}{reverse('offboarding:decide', args=[case.pk])}\n"
         ),
         from_email=settings.DEFAULT_FROM_EMAIL,
         recipient_list=recipients,
@@ -556,17 +569,26 @@ def credential_reveal(*, actor: User, credential: Credential, request=None) -> s
 def asset_save(*, actor: User, case: Offboarding, asset: Asset | None = None, **fields) -> Asset:
     with transaction.atomic():
         case = _step_guard(actor, case)
+        creating = asset is None
         asset = asset or Asset(case=case)
         for name, value in fields.items():
             setattr(asset, name, value)
         asset.save()
         _reopen_handover(case)
+        _audit(
+            actor,
+            case,
+            AuditEvent.Action.CREATED if creating else AuditEvent.Action.UPDATED,
+            f"Asset {'added' if creating else 'updated'}: {asset.name}",
+            obj=asset,
+        )
     return asset
 
 
 def asset_delete(*, actor: User, case: Offboarding, asset: Asset) -> None:
     with transaction.atomic():
         case = _step_guard(actor, case)
+        _audit(actor, case, AuditEvent.Action.UPDATED, f"Asset removed: {asset.name}")
         asset.delete()
         _reopen_handover(case)
 
@@ -576,6 +598,7 @@ def handover_instructions_save(*, actor: User, case: Offboarding, text: str) -> 
         case = _step_guard(actor, case)
         case.takeover_instructions = text
         case.save(update_fields=["takeover_instructions", "updated_at"])
+        _audit(actor, case, AuditEvent.Action.UPDATED, "Takeover instructions updated")
         if not text.strip():
             _reopen_handover(case)
     return case
@@ -644,6 +667,10 @@ def offboarding_complete(*, actor: User, case: Offboarding) -> Offboarding:
             raise TransitionError("Work through the steps first: nothing has been done yet.")
         if case.status == S.IN_PROGRESS:
             open_steps = [s.title for s in case_steps(case) if s.key != "complete" and not s.done]
+            if not case.documents.filter(
+                kind=Document.Kind.HANDOVER, status=Document.Status.READY
+            ).exists():
+                open_steps.append("export the handover PDF")
             if open_steps:
                 raise TransitionError(
                     "Still to do before completing: " + ", ".join(open_steps) + "."
@@ -666,3 +693,225 @@ def offboarding_cancel(*, actor: User, case: Offboarding, reason: str) -> Offboa
         case.close_reason = reason
         case.save(update_fields=["close_reason", "updated_at"])
     return case
+
+
+# --- Documents -----------------------------------------------------------------------------
+
+DOCUMENT_RULES = {
+    # kind: (what must exist first, the message when it does not)
+    Document.Kind.HANDOVER: ("working", "The handover can be exported once the case is approved."),
+    Document.Kind.LETTER: (
+        "review",
+        "Complete the contract review first: the letter quotes the effective date and the clause.",
+    ),
+    Document.Kind.CALL_BRIEF: ("call", "Plan the call first."),
+    Document.Kind.DOSSIER: ("proposed", "Submit the proposal first."),
+}
+
+
+def _document_allowed(case: Offboarding, kind: str) -> None:
+    need, message = DOCUMENT_RULES[kind]
+    ok = {
+        "working": case.is_working or case.status == S.COMPLETED,
+        "review": ContractReview.objects.filter(case=case).exists(),
+        "call": CallPlan.objects.filter(case=case).exists(),
+        "proposed": case.status != S.DRAFT,
+    }[need]
+    if not ok:
+        raise TransitionError(message)
+
+
+def document_request(
+    *,
+    actor: User,
+    case: Offboarding,
+    kind: str,
+    omit_secrets: bool = False,
+    passphrase: str = "",
+    body: str = "",
+) -> Document:
+    """Create the next version of a document and queue its render. Answers at once."""
+    if kind not in Document.Kind.values:
+        raise TransitionError("Unknown kind of document.")
+    if kind == Document.Kind.LETTER and not body.strip():
+        raise TransitionError("The letter needs its wording.")
+    if passphrase and len(passphrase) < 8:
+        raise TransitionError("Use a passphrase of at least 8 characters.")
+    with transaction.atomic():
+        case = _lock(case)  # versions are numbered one at a time per case
+        _require(
+            permissions.can_run_steps(actor, case),
+            "Only the account lead and managers produce documents.",
+        )
+        _document_allowed(case, kind)
+        last = case.documents.filter(kind=kind).order_by("-version").first()
+        document = Document.objects.create(
+            case=case,
+            kind=kind,
+            version=(last.version + 1) if last else 1,
+            requested_by=actor,
+            omit_secrets=omit_secrets and kind == Document.Kind.HANDOVER,
+            protected=bool(passphrase),
+            passphrase=passphrase,
+            body=body if kind == Document.Kind.LETTER else "",
+        )
+        _audit(
+            actor,
+            case,
+            AuditEvent.Action.CREATED,
+            f"{document.get_kind_display()} v{document.version} requested",
+            obj=document,
+        )
+        transaction.on_commit(lambda: document_enqueue(document_id=document.pk))
+    return document
+
+
+def document_enqueue(*, document_id: int) -> bool:
+    """Hand the render to a worker. With the broker down the document stays queued; the
+    periodic sweep hands it over again once the broker is back."""
+    from .tasks import render_document
+
+    try:
+        render_document.delay(document_id)
+    except Exception:  # the broker is unreachable: kombu raises OperationalError and friends
+        import logging
+
+        logging.getLogger(__name__).warning(
+            "Document %s could not be queued; it stays queued for the sweep.", document_id
+        )
+        return False
+    Document.objects.filter(pk=document_id, status=Document.Status.QUEUED).update(
+        enqueued_at=timezone.now()
+    )
+    return True
+
+
+def document_retry(*, actor: User, document: Document) -> Document:
+    with transaction.atomic():
+        document = Document.objects.select_for_update().select_related("case").get(pk=document.pk)
+        _require(
+            permissions.can_run_steps(actor, document.case),
+            "Only the account lead and managers produce documents.",
+        )
+        if document.status != Document.Status.FAILED:
+            return document  # nothing to retry: a second click does no harm
+        if document.protected and not document.passphrase:
+            raise TransitionError(
+                "The passphrase of a protected document is not kept: export it again."
+            )
+        document.status = Document.Status.QUEUED
+        document.error = ""
+        document.attempts = 0
+        document.enqueued_at = None
+        document.save(update_fields=["status", "error", "attempts", "enqueued_at"])
+        _audit(
+            actor,
+            document.case,
+            AuditEvent.Action.UPDATED,
+            f"{document.get_kind_display()} v{document.version} retried",
+            obj=document,
+        )
+        transaction.on_commit(lambda: document_enqueue(document_id=document.pk))
+    return document
+
+
+def document_render(*, document_id: int) -> Document | None:
+    """Render one document: idempotent, safe to run again after a lost worker.
+
+    Claims the row, renders to a temporary file, moves it into place, and records size,
+    checksum and page count. A finished document is left as it is.
+    """
+    import os
+    import tempfile
+
+    from django.core.files.storage import default_storage
+
+    from .documents import render_pdf
+
+    with transaction.atomic():
+        document = Document.objects.select_for_update().filter(pk=document_id).first()
+        if document is None or document.status == Document.Status.READY:
+            return document
+        document.status = Document.Status.RENDERING
+        document.started_at = timezone.now()
+        document.attempts += 1
+        document.save(update_fields=["status", "started_at", "attempts"])
+
+    rendered = render_pdf(document, passphrase=document.passphrase)
+
+    name = f"documents/{document.case_id}/{document.kind}-v{document.version}-{document.pk}.pdf"
+    final_path = Path(default_storage.path(name))
+    final_path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=final_path.parent, prefix=".render-", suffix=".pdf")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(rendered.data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, final_path)  # atomic: a reader sees the whole file or none
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+    with transaction.atomic():
+        document = Document.objects.select_for_update().get(pk=document_id)
+        if document.status == Document.Status.READY:
+            return document  # a redelivered copy finished first
+        document.file.name = name
+        document.size = len(rendered.data)
+        document.sha256 = rendered.sha256
+        document.page_count = rendered.pages
+        document.status = Document.Status.READY
+        document.finished_at = timezone.now()
+        document.error = ""
+        document.passphrase = ""  # used once, never kept
+        document.save()
+    return document
+
+
+def document_fail(*, document_id: int, error: str) -> None:
+    with transaction.atomic():
+        document = Document.objects.select_for_update().filter(pk=document_id).first()
+        if document is None or document.status == Document.Status.READY:
+            return
+        document.status = Document.Status.FAILED
+        document.error = error[:2000]
+        document.finished_at = timezone.now()
+        document.passphrase = ""  # never kept past the last try; export again to protect
+        document.save()
+
+
+def document_download(*, actor: User, document: Document, request=None) -> Document:
+    _require(
+        permissions.can_run_steps(actor, document.case),
+        "Only the account lead and managers download documents.",
+    )
+    if document.status != Document.Status.READY:
+        raise TransitionError("This document is not ready.")
+    _audit(
+        actor,
+        document.case,
+        AuditEvent.Action.DOWNLOAD,
+        f"{document.get_kind_display()} v{document.version} downloaded",
+        obj=document,
+        request=request,
+    )
+    return document
+
+
+def documents_requeue_stuck(*, older_than_seconds: int = 120) -> int:
+    """Queue again the documents that never reached a worker: the broker was down when
+    they were requested, or it lost its queue. A document handed over recently is left
+    alone, so a busy worker does not get the same render twice."""
+    now = timezone.now()
+    never_sent = Q(
+        enqueued_at__isnull=True,
+        requested_at__lt=now - dt.timedelta(seconds=older_than_seconds),
+    )
+    lost = Q(enqueued_at__lt=now - dt.timedelta(minutes=30))
+    stuck = list(
+        Document.objects.filter(status=Document.Status.QUEUED)
+        .filter(never_sent | lost)
+        .values_list("pk", flat=True)
+    )
+    return sum(document_enqueue(document_id=pk) for pk in stuck)

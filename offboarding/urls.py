@@ -60,4 +60,26 @@ urlpatterns = [
         name="asset_delete",
     ),
     path("offboardings/<int:pk>/close-out/", views.closeout, name="closeout"),
+    path("offboardings/<int:pk>/documents/", views.documents_panel, name="documents"),
+    path(
+        "offboardings/<int:pk>/documents/handover/",
+        views.handover_export,
+        name="handover_export",
+    ),
+    path("offboardings/<int:pk>/documents/letter/", views.letter, name="letter"),
+    path(
+        "offboardings/<int:pk>/documents/new/<str:kind>/",
+        views.document_create,
+        name="document_create",
+    ),
+    path(
+        "offboardings/<int:pk>/documents/<int:document_pk>/download/",
+        views.document_download,
+        name="document_download",
+    ),
+    path(
+        "offboardings/<int:pk>/documents/<int:document_pk>/retry/",
+        views.document_retry,
+        name="document_retry",
+    ),
 ]

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,8 +18,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from clients.selectors import client_for_user
+from clients.uploads import private_file_response
 
 from . import permissions, services
+from .documents import default_letter_text, letter_reasons
 from .errors import TransitionError
 from .forms import (
     AssetForm,
@@ -29,12 +32,14 @@ from .forms import (
     CredentialForm,
     DecisionForm,
     DeliverableForm,
+    HandoverExportForm,
     InstructionsForm,
+    LetterForm,
     ProposalForm,
     ReasonForm,
 )
 from .ics import call_ics
-from .models import CallPlan, Offboarding
+from .models import CallPlan, Document, Offboarding
 from .selectors import (
     awaiting_decision,
     case_for_user,
@@ -203,6 +208,7 @@ def case_detail(request, pk: int):
             "can_edit_proposal": permissions.can_edit_proposal(user, case),
             "cancel_form": ReasonForm(),
             "all_done": all(s.done for s in steps),
+            **({"docs": _documents_context(case)} if permissions.can_run_steps(user, case) else {}),
         },
     )
 
@@ -597,3 +603,167 @@ def closeout(request, pk: int):
         success="Close-out checklist saved.",
         next_url=reverse("offboarding:closeout", args=[case.pk]),
     )
+
+
+# --- Documents ---------------------------------------------------------------------------
+
+
+def _documents_context(case: Offboarding) -> dict:
+    documents = list(case.documents.select_related("requested_by").order_by("kind", "-version"))
+    return {
+        "case": case,
+        "documents": documents,
+        "pending": any(d.is_pending for d in documents),
+        "kinds": Document.Kind.choices,
+    }
+
+
+def documents_panel(request, pk: int):
+    """The documents of a case with their live status: polled by htmx while any is pending."""
+    case = case_for_user(request.user, pk)
+    _allow(
+        permissions.can_run_steps(request.user, case),
+        "Only the account lead and managers see the documents.",
+    )
+    response = render(request, "offboarding/_documents.html", _documents_context(case))
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _request_document(request, case: Offboarding, **kwargs):
+    try:
+        document = services.document_request(actor=request.user, case=case, **kwargs)
+    except TransitionError as error:
+        messages.error(request, error.message)
+        return None
+    document.refresh_from_db()
+    if document.status == Document.Status.READY:
+        messages.success(request, f"{document.get_kind_display()} v{document.version} is ready.")
+    elif document.status == Document.Status.FAILED:
+        messages.error(request, f"{document.get_kind_display()} failed: {document.error}")
+    elif document.enqueued_at is None and not settings.CELERY_TASK_ALWAYS_EAGER:
+        messages.warning(
+            request,
+            f"{document.get_kind_display()} v{document.version} is requested, but generation "
+            "is delayed: the background service cannot be reached. It is kept and will be "
+            "produced as soon as the service is back.",
+        )
+    else:
+        messages.success(
+            request,
+            f"{document.get_kind_display()} v{document.version} is being generated; "
+            "it appears below when ready.",
+        )
+    return document
+
+
+@require_POST
+def document_create(request, pk: int, kind: str):
+    """Call brief and dossier: one click. The handover and the letter have their own forms."""
+    case = case_for_user(request.user, pk)
+    _allow(
+        permissions.can_run_steps(request.user, case),
+        "Only the account lead and managers produce documents.",
+    )
+    if kind not in (Document.Kind.CALL_BRIEF, Document.Kind.DOSSIER):
+        raise Http404("No such document kind.")
+    _request_document(request, case, kind=kind)
+    return redirect(_case_url(case, "documents"))
+
+
+def handover_export(request, pk: int):
+    case = case_for_user(request.user, pk)
+    _allow(
+        permissions.can_run_steps(request.user, case),
+        "Only the account lead and managers export the handover.",
+    )
+    form = HandoverExportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        document = _request_document(
+            request,
+            case,
+            kind=Document.Kind.HANDOVER,
+            omit_secrets=form.cleaned_data["omit_secrets"],
+            passphrase=form.cleaned_data["passphrase"],
+        )
+        if document is not None:
+            return redirect(_case_url(case, "documents"))
+    elif request.method == "POST":
+        messages.error(request, "Please correct the errors below; nothing was exported.")
+    response = render(
+        request,
+        "offboarding/handover_export.html",
+        {"case": case, "client": case.client, "form": form, "steps": case_steps(case)},
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def letter(request, pk: int):
+    case = case_for_user(request.user, pk)
+    _allow(
+        permissions.can_run_steps(request.user, case),
+        "Only the account lead and managers write the termination letter.",
+    )
+    reasons = letter_reasons(case)
+    last = case.documents.filter(kind=Document.Kind.LETTER).order_by("-version").first()
+    reason = request.GET.get("reason") if request.GET.get("reason") in reasons else reasons[0]
+    body = (
+        last.body
+        if last and "reason" not in request.GET
+        else default_letter_text(case, reason=reason)
+    )
+    form = LetterForm(request.POST or None, initial={"body": body})
+    if request.method == "POST" and form.is_valid():
+        document = _request_document(
+            request, case, kind=Document.Kind.LETTER, body=form.cleaned_data["body"]
+        )
+        if document is not None:
+            return redirect(_case_url(case, "documents"))
+    elif request.method == "POST":
+        messages.error(request, "Please correct the errors below; nothing was generated.")
+    return render(
+        request,
+        "offboarding/letter.html",
+        {
+            "case": case,
+            "client": case.client,
+            "form": form,
+            "steps": case_steps(case),
+            "reasons": reasons,
+            "reason": reason,
+        },
+    )
+
+
+def document_download(request, pk: int, document_pk: int):
+    case = case_for_user(request.user, pk)
+    document = get_object_or_404(case.documents.select_related("case__client"), pk=document_pk)
+    _allow(
+        permissions.can_run_steps(request.user, case),
+        "Only the account lead and managers download documents.",
+    )
+    if document.status != Document.Status.READY:
+        raise Http404("This document is not ready.")
+    services.document_download(actor=request.user, document=document, request=request)
+    response = private_file_response(
+        document.file, download_name=document.download_name, content_type="application/pdf"
+    )
+    return response
+
+
+@require_POST
+def document_retry(request, pk: int, document_pk: int):
+    case = case_for_user(request.user, pk)
+    document = get_object_or_404(case.documents, pk=document_pk)
+    _allow(
+        permissions.can_run_steps(request.user, case),
+        "Only the account lead and managers produce documents.",
+    )
+    try:
+        services.document_retry(actor=request.user, document=document)
+    except TransitionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"{document.get_kind_display()} queued again.")
+    return redirect(_case_url(case, "documents"))

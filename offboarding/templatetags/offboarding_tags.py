@@ -1,4 +1,5 @@
 from django import template
+from django.utils.safestring import mark_safe
 
 from offboarding.text import render_blocks
 
@@ -14,3 +15,11 @@ def blocks(text: str):
 @register.filter
 def masked(secret: str) -> str:
     return "•" * 10 if secret else ""
+
+
+@register.filter
+def css_string(text) -> str:
+    """Text safe inside a double-quoted CSS string (for running headers in PDFs)."""
+    text = str(text or "")
+    cleaned = "".join(ch if ch.isprintable() and ch not in '"\\<>' else " " for ch in text)
+    return mark_safe(cleaned)  # noqa: S308 - no quote, backslash or angle bracket is left

@@ -155,6 +155,13 @@ def test_staff_proposes_manager_approves_lead_completes(
     submit(page, "Mark handover contents complete")
     expect(page.get_by_role("status").first).to_contain_text("Handover contents complete")
 
+    page.get_by_role("link", name="Handover contents").click()
+    page.get_by_role("link", name="Export the handover PDF…").click()
+    page.get_by_label("Leave the secrets out", exact=False).check()
+    submit(page, "Export handover")
+    expect(page.locator("#documents-panel")).to_contain_text("Handover v1")
+    expect(page.locator("#documents-panel")).to_contain_text("Ready")
+
     page.get_by_role("link", name="Close-out").click()
     for label in (
         "Agency access to the client's systems revoked",

@@ -39,7 +39,14 @@ from clients.services import (
     invoice_save,
     remediation_save,
 )
-from offboarding.models import Asset, CallPlan, ContractReview, Deliverable, Offboarding
+from offboarding.models import (
+    Asset,
+    CallPlan,
+    ContractReview,
+    Deliverable,
+    Document,
+    Offboarding,
+)
 from offboarding.services import (
     asset_save,
     call_outcome_record,
@@ -49,6 +56,8 @@ from offboarding.services import (
     credential_save,
     deliverable_save,
     deliverables_complete,
+    document_render,
+    document_request,
     handover_complete,
     handover_instructions_save,
     offboarding_approve,
@@ -1241,6 +1250,9 @@ def copperleaf_case(*, client: Client, users: Users, today: dt.date) -> Offboard
     call_day = today - dt.timedelta(days=52)
     _copperleaf_steps(case=case, users=users, today=today, call_day=call_day)
     _copperleaf_handover(case=case, lead=lead)
+    # The handover PDF was exported (rendered here and now, not in the background).
+    handover = document_request(actor=lead, case=case, kind=Document.Kind.HANDOVER)
+    document_render(document_id=handover.pk)
     closeout_save(
         actor=lead,
         case=case,

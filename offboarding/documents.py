@@ -1,0 +1,303 @@
+"""The four documents of an offboarding, rendered to PDF with WeasyPrint.
+
+Client-facing documents (the handover and the termination letter) are rendered from a
+context built here field by field from client-facing data only: plain dataclasses, never
+model instances, so a template cannot reach an incident, a note or a remediation by
+following a relation. Internal documents (call brief, dossier) are marked "Internal"
+on every page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from clients.selectors import payment_statement
+
+from .models import Asset, CallPlan, Document, Offboarding
+from .script import LETTER_REASONS, reason_categories
+
+# --- Client-facing context -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Agency:
+    name: str
+    logo_url: str
+    contact_name: str
+    contact_email: str
+
+
+@dataclass(frozen=True)
+class CredentialLine:
+    system: str
+    url: str
+    username: str
+    secret: str | None  # None: delivered separately
+    recovery_note: str
+
+
+@dataclass(frozen=True)
+class AssetGroup:
+    kind: str
+    assets: list[tuple[str, str, str]]  # name, location, owner after
+
+
+@dataclass(frozen=True)
+class ProjectLine:
+    name: str
+    due: dt.date | None
+    status: str
+    arrangement: str
+
+
+@dataclass(frozen=True)
+class Referral:
+    name: str
+    contact: str
+    why: str
+
+
+@dataclass(frozen=True)
+class HandoverContext:
+    agency: Agency
+    client_name: str
+    contact_name: str
+    effective_end: dt.date | None
+    generated_at: dt.datetime
+    version: int
+    credentials: list[CredentialLine]
+    secrets_omitted: bool
+    asset_groups: list[AssetGroup]
+    asset_count: int
+    instructions: str
+    projects: list[ProjectLine]
+    referral: Referral | None
+    protected: bool = False
+
+
+@dataclass(frozen=True)
+class LetterContext:
+    agency: Agency
+    client_name: str
+    contact_name: str
+    body: str
+    generated_at: dt.datetime
+    version: int
+    signer: str
+
+
+def _agency(case: Offboarding) -> Agency:
+    lead = case.client.account_lead
+    logo = finders.find(settings.AGENCY_LOGO) if settings.AGENCY_LOGO else None
+    return Agency(
+        name=settings.AGENCY_NAME,
+        logo_url=Path(logo).as_uri() if logo else "",
+        contact_name=lead.display_name,
+        contact_email=lead.email,
+    )
+
+
+def _referral(call: CallPlan | None) -> Referral | None:
+    if call is None or not call.referral_name:
+        return None
+    return Referral(name=call.referral_name, contact=call.referral_contact, why=call.referral_why)
+
+
+def _call(case: Offboarding) -> CallPlan | None:
+    return CallPlan.objects.filter(case=case).first()
+
+
+def _effective_end(case: Offboarding) -> dt.date | None:
+    review = getattr(case, "review", None)
+    return review.effective_end if review else None
+
+
+def handover_context(case: Offboarding, document: Document) -> HandoverContext:
+    client = case.client
+    contact = client.handover_contact
+    kinds = dict(Asset.Kind.choices)
+    groups: dict[str, list[tuple[str, str, str]]] = {}
+    assets = list(case.assets.order_by("kind", "name", "id"))
+    for asset in assets:
+        groups.setdefault(asset.kind, []).append(
+            (asset.name, asset.location, asset.owner_after or client.name)
+        )
+    return HandoverContext(
+        agency=_agency(case),
+        client_name=client.name,
+        contact_name=contact.name if contact else "",
+        effective_end=_effective_end(case),
+        generated_at=timezone.localtime(),
+        version=document.version,
+        credentials=[
+            CredentialLine(
+                system=c.system,
+                url=c.url,
+                username=c.username,
+                secret=None if document.omit_secrets else c.secret,
+                recovery_note=c.recovery_note,
+            )
+            for c in case.credentials.order_by("system", "id")
+        ],
+        secrets_omitted=document.omit_secrets,
+        asset_groups=[AssetGroup(kinds[k], v) for k, v in groups.items()],
+        asset_count=len(assets),
+        instructions=case.takeover_instructions,
+        projects=[
+            ProjectLine(
+                name=d.name,
+                due=d.due_on,
+                status=d.get_status_display(),
+                arrangement=d.get_decision_display(),
+            )
+            for d in case.deliverables.order_by("due_on", "id")
+        ],
+        referral=_referral(_call(case)),
+        protected=document.protected,
+    )
+
+
+def letter_reasons(case: Offboarding) -> list[str]:
+    """Short neutral reasons to choose from, by the categories of the case's incidents."""
+    reasons = [LETTER_REASONS[c] for c in reason_categories(case.incidents.all())]
+    fallback = "a change in our agency's direction"
+    return list(dict.fromkeys([*reasons, fallback]))
+
+
+def default_letter_text(case: Offboarding, *, reason: str) -> str:
+    """Our own letter wording, filled from client-facing facts only. The lead edits it."""
+    review = getattr(case, "review", None)
+    contract = review.contract if review else case.client.current_contract
+    call = _call(case)
+    contact = case.client.handover_contact
+    return render_to_string(
+        "offboarding/pdf/letter_body.txt",
+        {
+            "agency_name": settings.AGENCY_NAME,
+            "client_name": case.client.name,
+            "contact_name": contact.name if contact else "",
+            "effective_end": review.effective_end if review else None,
+            "contract": contract,
+            "reason": reason,
+            "referral": _referral(call),
+            "lead": case.client.account_lead,
+        },
+    ).strip()
+
+
+def letter_context(case: Offboarding, document: Document) -> LetterContext:
+    contact = case.client.handover_contact
+    return LetterContext(
+        agency=_agency(case),
+        client_name=case.client.name,
+        contact_name=contact.name if contact else "",
+        body=document.body,
+        generated_at=timezone.localtime(),
+        version=document.version,
+        signer=case.client.account_lead.display_name,
+    )
+
+
+# --- Internal context ------------------------------------------------------------------
+
+
+@dataclass
+class InternalContext:
+    agency: Agency
+    case: Offboarding
+    client: object
+    generated_at: dt.datetime
+    version: int
+    call: CallPlan | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def call_brief_context(case: Offboarding, document: Document) -> InternalContext:
+    return InternalContext(
+        agency=_agency(case),
+        case=case,
+        client=case.client,
+        generated_at=timezone.localtime(),
+        version=document.version,
+        call=_call(case),
+    )
+
+
+def dossier_context(case: Offboarding, document: Document) -> InternalContext:
+    from agency.models import AuditEvent
+
+    client = case.client
+    return InternalContext(
+        agency=_agency(case),
+        case=case,
+        client=client,
+        generated_at=timezone.localtime(),
+        version=document.version,
+        call=_call(case),
+        extra={
+            "incidents": list(
+                client.incidents.select_related("reported_by").prefetch_related("evidence")
+            ),
+            "remediations": list(client.remediations.select_related("recorded_by")),
+            "statement": payment_statement(client, today=timezone.localdate()),
+            "events": list(AuditEvent.objects.filter(case_id=case.pk).order_by("created_at", "id")),
+            "review": getattr(case, "review", None),
+        },
+    )
+
+
+TEMPLATES = {
+    Document.Kind.HANDOVER: ("offboarding/pdf/handover.html", handover_context),
+    Document.Kind.LETTER: ("offboarding/pdf/letter.html", letter_context),
+    Document.Kind.CALL_BRIEF: ("offboarding/pdf/call_brief.html", call_brief_context),
+    Document.Kind.DOSSIER: ("offboarding/pdf/dossier.html", dossier_context),
+}
+
+
+def render_html(document: Document) -> str:
+    template, build = TEMPLATES[document.kind]
+    case = (
+        Offboarding.objects.select_related("client", "client__account_lead")
+        .prefetch_related("client__contacts")
+        .get(pk=document.case_id)
+    )
+    return render_to_string(template, {"doc": build(case, document)})
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    data: bytes
+    pages: int
+    sha256: str
+
+
+def render_pdf(document: Document, *, passphrase: str = "") -> RenderedPdf:
+    """HTML -> PDF with WeasyPrint; then, if asked, AES-256 encryption with pypdf."""
+    from pypdf import PdfReader, PdfWriter
+    from weasyprint import HTML
+
+    html = render_html(document)
+    pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).render()
+    pages = len(pdf.pages)
+    data = pdf.write_pdf()
+    if passphrase:
+        writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+        writer.encrypt(
+            user_password=passphrase,
+            owner_password=secrets.token_urlsafe(32),
+            algorithm="AES-256",
+        )
+        out = io.BytesIO()
+        writer.write(out)
+        data = out.getvalue()
+    return RenderedPdf(data=data, pages=pages, sha256=hashlib.sha256(data).hexdigest())
