@@ -187,6 +187,7 @@ def default_letter_text(case: Offboarding, *, reason: str) -> str:
             "client_name": case.client.name,
             "contact_name": contact.name if contact else "",
             "effective_end": review.effective_end if review else None,
+            "breaks_notice": review.breaks_notice if review else False,
             "contract": contract,
             "reason": reason,
             "referral": _referral(call),
