@@ -1,0 +1,81 @@
+"""Login protection, headers, refused access in the audit log."""
+
+import pytest
+from django.urls import reverse
+
+from agency.models import AuditEvent
+
+
+def test_repeated_failures_lock_the_user_out_from_that_address(client, lead, password, settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    url = reverse("login")
+    for _ in range(3):
+        client.post(url, {"username": lead.username, "password": "wrong-password-1"})
+    locked = client.post(url, {"username": lead.username, "password": password})
+    assert locked.status_code == 429
+    assert "Too many failed logins" in locked.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_lockout_is_per_user_and_address(client, lead, staff, password, settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    url = reverse("login")
+    for _ in range(3):
+        client.post(url, {"username": lead.username, "password": "wrong-password-1"})
+    # Another user from the same address still logs in.
+    ok = client.post(url, {"username": staff.username, "password": password})
+    assert ok.status_code == 302
+    # The locked user from another address too.
+    other = client.post(
+        url, {"username": lead.username, "password": password}, REMOTE_ADDR="10.9.8.7"
+    )
+    assert other.status_code == 302
+
+
+def test_an_admin_unlocks_a_user_with_the_reset_command(client, lead, password, settings):
+    from django.core.management import call_command
+
+    settings.AXES_FAILURE_LIMIT = 3
+    url = reverse("login")
+    for _ in range(3):
+        client.post(url, {"username": lead.username, "password": "wrong-password-1"})
+    assert client.post(url, {"username": lead.username, "password": password}).status_code == 429
+    call_command("axes_reset_username", lead.username)
+    assert client.post(url, {"username": lead.username, "password": password}).status_code == 302
+
+
+def test_a_deactivated_user_is_logged_out_everywhere(client, lead):
+    client.force_login(lead)
+    assert client.get(reverse("dashboard")).status_code == 200
+    lead.is_active = False
+    lead.save()
+    response = client.get(reverse("dashboard"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_pages_carry_a_strict_content_security_policy(client, lead):
+    client.force_login(lead)
+    response = client.get(reverse("dashboard"))
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert "<script>" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_session_expires_after_idle_time(settings):
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert settings.SESSION_COOKIE_AGE <= 12 * 60 * 60
+
+
+def test_refused_access_is_written_to_the_audit_log(client, staff):
+    client.force_login(staff)
+    response = client.get(reverse("offboarding:approvals"))
+    assert response.status_code == 403
+    event = AuditEvent.objects.get(action=AuditEvent.Action.ACCESS_DENIED)
+    assert event.actor == staff
+    assert "/approvals/" in event.summary
