@@ -29,9 +29,12 @@ def test_postgresql_refuses_raw_updates_and_deletes_of_audit_events(require_post
         "UPDATE agency_auditevent SET summary = 'Forged' WHERE id = %s",
         "DELETE FROM agency_auditevent WHERE id = %s",
     ):
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(sql, [event.pk])
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql, [event.pk])
     assert AuditEvent.objects.get(pk=event.pk).summary == "Original"
 
 
