@@ -94,3 +94,16 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("The audit log is append-only: events cannot be deleted.")
+
+
+class SubmittedForm(models.Model):
+    """A form already processed: the same POST sent twice (a double click, a resent
+    request) is answered with the first result instead of creating a second record."""
+
+    token = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey("agency.User", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    result_url = models.CharField(max_length=500, blank=True)
+
+    def __str__(self) -> str:
+        return self.token

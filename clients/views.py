@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from agency.models import AuditEvent
+from agency.once import AlreadySubmitted, already_submitted, once, remember
 from agency.services import audit_record
 
 from . import permissions, services
@@ -77,12 +78,16 @@ def _form_page(
     """Validate, call the service, redirect with a message; a refusal keeps what was typed."""
     if request.method == "POST" and form.is_valid():
         try:
-            result = action(form.cleaned_data)
+            with once(request) as submitted:
+                url = next_url(action(form.cleaned_data))
+                remember(submitted, url)
+        except AlreadySubmitted as first:
+            return already_submitted(request, first)
         except (ActionRefused, UploadRejected) as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, success)
-            return redirect(next_url(result))
+            return redirect(url)
     elif request.method == "POST":
         messages.error(request, "Please correct the errors below; nothing was saved.")
     return render(request, template, {**context, "form": form})

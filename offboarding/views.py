@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from agency.once import AlreadySubmitted, already_submitted, once, remember
 from clients.selectors import client_for_user
 from clients.uploads import private_file_response
 
@@ -76,13 +77,18 @@ def _form_step(
 ):
     """Validate, call the service, redirect with a message; a refusal keeps what was typed."""
     if request.method == "POST" and form.is_valid():
+        url = next_url or _case_url(case)
         try:
-            action(form.cleaned_data)
+            with once(request) as submitted:
+                action(form.cleaned_data)
+                remember(submitted, url)
+        except AlreadySubmitted as first:
+            return already_submitted(request, first)
         except TransitionError as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, success)
-            return redirect(next_url or _case_url(case))
+            return redirect(url)
     elif request.method == "POST":
         messages.error(request, "Please correct the errors below; nothing was saved.")
     context = {"case": case, "client": case.client, "form": form, **(extra or {})}
@@ -171,9 +177,15 @@ def case_start(request, client_pk: int):
     form = ProposalForm(request.POST or None, client=client)
     if request.method == "POST" and form.is_valid():
         try:
-            case = services.offboarding_open(actor=request.user, client=client, **form.cleaned_data)
-            if "submit" in request.POST:
-                services.offboarding_submit(actor=request.user, case=case)
+            with once(request) as submitted:
+                case = services.offboarding_open(
+                    actor=request.user, client=client, **form.cleaned_data
+                )
+                if "submit" in request.POST:
+                    services.offboarding_submit(actor=request.user, case=case)
+                remember(submitted, _case_url(case))
+        except AlreadySubmitted as first:
+            return already_submitted(request, first)
         except TransitionError as error:
             form.add_error(None, error.message)
         else:
@@ -630,12 +642,18 @@ def documents_panel(request, pk: int):
     return response
 
 
-def _request_document(request, case: Offboarding, **kwargs):
+def _request_document(request, case: Offboarding, **kwargs) -> bool:
+    """Request a document; True when the person should now watch the documents list."""
     try:
-        document = services.document_request(actor=request.user, case=case, **kwargs)
+        with once(request) as submitted:
+            document = services.document_request(actor=request.user, case=case, **kwargs)
+            remember(submitted, _case_url(case, "documents"))
+    except AlreadySubmitted:
+        messages.info(request, "This request was already sent; one document is being made.")
+        return True
     except TransitionError as error:
         messages.error(request, error.message)
-        return None
+        return False
     document.refresh_from_db()
     if document.status == Document.Status.READY:
         messages.success(request, f"{document.get_kind_display()} v{document.version} is ready.")
@@ -654,7 +672,7 @@ def _request_document(request, case: Offboarding, **kwargs):
             f"{document.get_kind_display()} v{document.version} is being generated; "
             "it appears below when ready.",
         )
-    return document
+    return True
 
 
 @require_POST
@@ -679,14 +697,14 @@ def handover_export(request, pk: int):
     )
     form = HandoverExportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        document = _request_document(
+        requested = _request_document(
             request,
             case,
             kind=Document.Kind.HANDOVER,
             omit_secrets=form.cleaned_data["omit_secrets"],
             passphrase=form.cleaned_data["passphrase"],
         )
-        if document is not None:
+        if requested:
             return redirect(_case_url(case, "documents"))
     elif request.method == "POST":
         messages.error(request, "Please correct the errors below; nothing was exported.")
@@ -715,10 +733,10 @@ def letter(request, pk: int):
     )
     form = LetterForm(request.POST or None, initial={"body": body})
     if request.method == "POST" and form.is_valid():
-        document = _request_document(
+        requested = _request_document(
             request, case, kind=Document.Kind.LETTER, body=form.cleaned_data["body"]
         )
-        if document is not None:
+        if requested:
             return redirect(_case_url(case, "documents"))
     elif request.method == "POST":
         messages.error(request, "Please correct the errors below; nothing was generated.")
