@@ -51,5 +51,14 @@ format: dev-install
 worker: install
 	$(BIN)/celery -A agency worker --beat --schedule var/celerybeat-schedule --loglevel=INFO --concurrency=$${WORKER_CONCURRENCY:-2}
 
+## Back up the database and the private files into var/backups/ (BACKUP=file to choose).
+backup: install
+	$(DEV_ENV) $(BIN)/python manage.py backup $(if $(BACKUP),--output $(BACKUP))
+
+## Restore BACKUP=file into an empty database and media folder.
+restore: install
+	@test -n "$(BACKUP)" || (echo "Usage: make restore BACKUP=var/backups/cleanbreak-....tar.gz" && exit 2)
+	$(DEV_ENV) $(BIN)/python manage.py restore $(BACKUP)
+
 clean:
 	rm -rf $(VENV) var
