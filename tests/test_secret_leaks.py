@@ -1,0 +1,119 @@
+"""A known secret, typed into Clean Break once, must appear nowhere else: not in any
+database column, not in the logs of a whole journey, not in a Celery message."""
+
+import json
+import logging
+
+import pytest
+from celery.signals import before_task_publish
+from django.apps import apps
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from agency import celery_app
+from offboarding.models import Document, Offboarding
+from tests.factories import ClientFactory, ContractFactory, IncidentFactory
+
+SECRET = "Leak-Canary-s3cret-4471!"
+PASSPHRASE = "canary passphrase 9902"
+
+
+def raw_database_text() -> str:
+    """Every column of every table as the database stores it."""
+    chunks = []
+    with connection.cursor() as cursor:
+        for model in apps.get_models(include_auto_created=True):
+            table = connection.ops.quote_name(model._meta.db_table)
+            cursor.execute(f"SELECT * FROM {table}")  # noqa: S608 - table names from the models
+            for row in cursor.fetchall():
+                chunks.append(" ".join(str(v) for v in row))
+    return "\n".join(chunks)
+
+
+@pytest.fixture
+def published():
+    """Bodies and headers of every Celery message sent during the test."""
+    messages = []
+
+    def capture(sender=None, body=None, headers=None, **kwargs):
+        messages.append(json.dumps({"body": body, "headers": headers}, default=str))
+
+    before_task_publish.connect(capture, weak=False)
+    yield messages
+    before_task_publish.disconnect(capture)
+
+
+@pytest.mark.django_db
+def test_a_secret_leaks_nowhere_during_a_whole_journey(
+    client, staff, manager, lead, caplog, published, settings, django_capture_on_commit_callbacks
+):
+    caplog.set_level(logging.DEBUG)
+    # Messages go through the real publishing path (in memory), not eager execution, so
+    # what a broker would receive is what is captured here.
+    celery_app.conf.task_always_eager = False
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    previous_broker = celery_app.conf.broker_url
+    celery_app.conf.broker_url = "memory://"
+
+    acme = ClientFactory(name="Canary Motors", account_lead=lead, team=[staff])
+    ContractFactory(client=acme)
+    incident = IncidentFactory(client=acme, reported_by=staff)
+    try:
+        client.force_login(staff)
+        client.post(
+            reverse("offboarding:start", args=[acme.pk]),
+            {
+                "incidents": [incident.pk],
+                "timing": "with_notice",
+                "summary": "Repeated scope creep.",
+                "submit": "1",
+            },
+        )
+        case = Offboarding.objects.get(client=acme)
+        client.force_login(manager)
+        client.post(
+            reverse("offboarding:decide", args=[case.pk]),
+            {"comment": "Agreed.", "verdict": "approve"},
+        )
+        client.force_login(lead)
+        response = client.post(
+            reverse("offboarding:credential_create", args=[case.pk]),
+            {"system": "Google Ads", "username": "ads@canary.example", "secret": SECRET},
+        )
+        assert response.status_code == 302
+        credential = case.credentials.get()
+        revealed = client.post(
+            reverse("offboarding:credential_reveal", args=[case.pk, credential.pk])
+        )
+        assert SECRET in revealed.content.decode()  # the one place it may appear
+        handover = client.get(reverse("offboarding:handover", args=[case.pk]))
+        assert SECRET not in handover.content.decode()
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(
+                reverse("offboarding:handover_export", args=[case.pk]),
+                {"passphrase": PASSPHRASE, "passphrase_again": PASSPHRASE},
+            )
+        document = Document.objects.get(case=case)
+        assert document.status == Document.Status.QUEUED
+        assert published, "the render was not sent to the broker"
+    finally:
+        celery_app.conf.task_always_eager = True
+        celery_app.conf.broker_url = previous_broker
+
+    logs = "\n".join(record.getMessage() for record in caplog.records)
+    assert logs, "nothing was logged: the check below would prove nothing"
+    for canary in (SECRET, PASSPHRASE):
+        assert canary not in raw_database_text()
+        assert canary not in logs
+        assert all(canary not in message for message in published)
+    assert str(document.pk) in published[-1]  # the message carries the id, nothing else
+
+    # The worker renders it later; the passphrase is gone from the row afterwards.
+    from offboarding.services import document_render
+
+    document_render(document_id=document.pk)
+    document.refresh_from_db()
+    assert document.status == Document.Status.READY
+    assert document.passphrase == ""
+    assert timezone.now() >= document.finished_at
