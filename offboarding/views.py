@@ -50,6 +50,7 @@ from .selectors import (
     evidence_summary,
     next_step,
     open_cases_for_user,
+    with_step_data,
 )
 
 PAGE_SIZE = 25
@@ -136,12 +137,9 @@ def redirects_on_gate(view):
 def case_list(request):
     show = request.GET.get("show", "open")
     if show == "closed":
-        queryset = (
-            cases_for_user(request.user)
-            .exclude(status__in=Offboarding.OPEN_STATES)
-            .select_related("client", "client__account_lead", "review", "call")
-            .order_by("-closed_at", "-pk")
-        )
+        queryset = with_step_data(
+            cases_for_user(request.user).exclude(status__in=Offboarding.OPEN_STATES)
+        ).order_by("-closed_at", "-pk")
     else:
         show = "open"
         queryset = open_cases_for_user(request.user)
