@@ -127,7 +127,8 @@ def handover_context(case: Offboarding, document: Document) -> HandoverContext:
     contact = client.handover_contact
     kinds = dict(Asset.Kind.choices)
     groups: dict[str, list[tuple[str, str, str]]] = {}
-    assets = list(case.assets.order_by("kind", "name", "id"))
+    order = {kind: i for i, kind in enumerate(Asset.Kind.values)}
+    assets = sorted(case.assets.all(), key=lambda a: (order.get(a.kind, 99), a.name, a.id))
     for asset in assets:
         groups.setdefault(asset.kind, []).append(
             (asset.name, asset.location, asset.owner_after or client.name)
@@ -145,7 +146,8 @@ def handover_context(case: Offboarding, document: Document) -> HandoverContext:
                 url=c.url,
                 username=c.username,
                 secret=None if document.omit_secrets else c.secret,
-                recovery_note=c.recovery_note,
+                # Recovery notes can hold backup codes: they travel with the secrets.
+                recovery_note="" if document.omit_secrets else c.recovery_note,
             )
             for c in case.credentials.order_by("system", "id")
         ],

@@ -30,7 +30,7 @@ def can_edit_proposal(user: User, case: Offboarding) -> bool:
 
 def can_decide(user: User, case: Offboarding) -> bool:
     """Managers decide, but never on a proposal of their own."""
-    return is_manager(user) and case.proposed_by_id != user.pk
+    return is_manager(user) and user.pk not in (case.proposed_by_id, case.created_by_id)
 
 
 def can_run_steps(user: User, case: Offboarding) -> bool:

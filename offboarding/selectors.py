@@ -79,6 +79,7 @@ def awaiting_decision(user: User) -> QuerySet[Offboarding]:
     return (
         Offboarding.objects.filter(status=S.PROPOSED)
         .exclude(proposed_by=user)
+        .exclude(created_by=user)
         .select_related("client", "proposed_by")
         .order_by("proposed_at", "pk")
     )

@@ -15,7 +15,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Q, Sum
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -239,7 +239,7 @@ def _notify_managers(*, case_id: int) -> None:
         return  # decided (or withdrawn) in the meantime: nothing awaits a manager
     recipients = list(
         User.objects.filter(role=User.Role.MANAGER, is_active=True)
-        .exclude(pk=case.proposed_by_id)
+        .exclude(pk__in=[case.proposed_by_id, case.created_by_id])
         .exclude(email="")
         .values_list("email", flat=True)
     )
@@ -271,7 +271,7 @@ def _decide(*, actor: User, case: Offboarding, comment: str, action: str) -> Off
         case = _lock(case)
         _require(actor.is_manager, "Only managers decide on an offboarding.")
         _require(
-            case.proposed_by_id != actor.pk,
+            actor.pk not in (case.proposed_by_id, case.created_by_id),
             "You proposed this offboarding, so another manager must decide on it.",
         )
         _transition(actor=actor, case=case, action=action, comment=comment)
@@ -296,8 +296,8 @@ def offboarding_reject(*, actor: User, case: Offboarding, comment: str) -> Offbo
 
 
 def open_invoices_total(client: Client) -> Decimal:
-    totals = client.invoices.aggregate(amount=Sum("amount"), paid=Sum("paid_amount"))
-    return max((totals["amount"] or Decimal("0")) - (totals["paid"] or Decimal("0")), Decimal("0"))
+    """What the client still owes, invoice by invoice (an overpaid one hides no other)."""
+    return sum((invoice.outstanding for invoice in client.invoices.all()), Decimal("0"))
 
 
 def contract_review_save(
@@ -522,7 +522,8 @@ def credential_save(
     with transaction.atomic():
         case = _step_guard(actor, case)
         creating = credential is None
-        credential = credential or Credential(case=case)
+        # Reload: a form may have changed the instance in memory (an empty secret field).
+        credential = Credential(case=case) if creating else Credential.objects.get(pk=credential.pk)
         if not fields.get("secret") and not creating:
             fields.pop("secret", None)  # left empty on edit: keep the stored secret
         for name, value in fields.items():
@@ -711,8 +712,14 @@ DOCUMENT_RULES = {
 
 def _document_allowed(case: Offboarding, kind: str) -> None:
     need, message = DOCUMENT_RULES[kind]
+    live = case.is_working or case.status == S.COMPLETED
+    if need != "proposed" and not live:
+        raise TransitionError(
+            "These documents can be produced once the case is approved and while it is "
+            f"open or completed; this case is {case.get_status_display().lower()}."
+        )
     ok = {
-        "working": case.is_working or case.status == S.COMPLETED,
+        "working": live,
         "review": ContractReview.objects.filter(case=case).exists(),
         "call": CallPlan.objects.filter(case=case).exists(),
         "proposed": case.status != S.DRAFT,
@@ -830,7 +837,17 @@ def document_render(*, document_id: int) -> Document | None:
 
     with transaction.atomic():
         document = Document.objects.select_for_update().filter(pk=document_id).first()
-        if document is None or document.status == Document.Status.READY:
+        if document is None or document.status in (
+            Document.Status.READY,
+            Document.Status.FAILED,  # only document_retry sends a failed one back
+        ):
+            return document
+        if document.protected and not document.passphrase:
+            # Never write a protected handover in clear: its passphrase is gone.
+            document.status = Document.Status.FAILED
+            document.error = "The passphrase is no longer available: export the handover again."
+            document.finished_at = timezone.now()
+            document.save(update_fields=["status", "error", "finished_at"])
             return document
         document.status = Document.Status.RENDERING
         document.started_at = timezone.now()
@@ -839,7 +856,11 @@ def document_render(*, document_id: int) -> Document | None:
 
     rendered = render_pdf(document, passphrase=document.passphrase)
 
-    name = f"documents/{document.case_id}/{document.kind}-v{document.version}-{document.pk}.pdf"
+    # One file per attempt: a slower duplicate run can never overwrite the recorded file.
+    name = (
+        f"documents/{document.case_id}/"
+        f"{document.kind}-v{document.version}-{document.pk}-{document.attempts}.pdf"
+    )
     final_path = Path(default_storage.path(name))
     final_path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=final_path.parent, prefix=".render-", suffix=".pdf")
@@ -856,7 +877,9 @@ def document_render(*, document_id: int) -> Document | None:
     with transaction.atomic():
         document = Document.objects.select_for_update().get(pk=document_id)
         if document.status == Document.Status.READY:
-            return document  # a redelivered copy finished first
+            if document.file.name != name:
+                final_path.unlink(missing_ok=True)  # a redelivered copy finished first
+            return document
         document.file.name = name
         document.size = len(rendered.data)
         document.sha256 = rendered.sha256

@@ -18,6 +18,9 @@ MAX_RETRIES = 3
 @shared_task(
     bind=True,
     name="offboarding.render_document",
+    # The outcome lives on the Document row; storing results would only make sending
+    # a task wait on the result backend when Redis is down.
+    ignore_result=True,
     acks_late=True,
     reject_on_worker_lost=True,
     max_retries=MAX_RETRIES,
@@ -26,7 +29,8 @@ def render_document(self, document_id: int) -> str:
     try:
         document = services.document_render(document_id=document_id)
     except TRANSIENT as error:
-        if self.request.retries < self.max_retries:
+        # In-process (eager) runs cannot wait and retry: they fail at once, visibly.
+        if not self.request.is_eager and self.request.retries < self.max_retries:
             countdown = 2 ** (self.request.retries + 1)  # 2, 4, 8 seconds
             logger.warning("Document %s: transient error, retrying in %ss", document_id, countdown)
             raise self.retry(exc=error, countdown=countdown) from error
@@ -44,7 +48,7 @@ def _describe(error: Exception) -> str:
     return f"{type(error).__name__}: {error}"[:2000]
 
 
-@shared_task(name="offboarding.sweep_queued_documents")
+@shared_task(name="offboarding.sweep_queued_documents", ignore_result=True)
 def sweep_queued_documents(older_than_seconds: int = 120) -> int:
     """Hand documents stuck in "queued" (broker was down when requested) to a worker."""
     return services.documents_requeue_stuck(older_than_seconds=older_than_seconds)

@@ -1,0 +1,144 @@
+"""Two people pressing the button at the same moment, on the real PostgreSQL.
+
+Each thread has its own database connection, so the row locks of the services are what
+keeps a case from being decided, cancelled or opened twice.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Callable
+
+import pytest
+from django.db import connection
+
+from agency.models import AuditEvent
+from clients.models import Client
+from offboarding import services
+from offboarding.errors import TransitionError
+from offboarding.models import Offboarding
+from tests.factories import ClientFactory
+
+from .conftest import case_events, refreshed
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+S = Offboarding.Status
+
+
+def at_the_same_time(*calls: Callable[[], object]) -> list[tuple[str, object]]:
+    """Run every call in its own thread, released together; ("ok"|"refused"|"error", detail)."""
+    barrier = threading.Barrier(len(calls))
+    results: list[tuple[str, object]] = [("error", "did not finish")] * len(calls)
+
+    def worker(index: int, call: Callable[[], object]) -> None:
+        try:
+            barrier.wait(timeout=20)
+            results[index] = ("ok", call())
+        except TransitionError as error:
+            results[index] = ("refused", error.message)
+        except Exception as error:  # noqa: BLE001 - reported to the test, which fails on it
+            results[index] = ("error", repr(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=pair) for pair in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads), "a thread hung on a lock"
+    return results
+
+
+def outcomes(results) -> Counter:
+    return Counter(kind for kind, _ in results)
+
+
+@pytest.mark.parametrize("round_", range(3))
+def test_two_managers_deciding_at_once_make_exactly_one_decision(
+    round_, require_postgres, cases, lead, manager, manager2
+):
+    client = ClientFactory(account_lead=lead, status=Client.Status.AT_RISK)
+    case = cases.proposed(client)
+
+    results = at_the_same_time(
+        lambda: services.offboarding_approve(actor=manager, case=case, comment="Approve."),
+        lambda: services.offboarding_reject(actor=manager2, case=case, comment="Reject."),
+    )
+
+    assert outcomes(results) == {"ok": 1, "refused": 1}, results
+    case = refreshed(case)
+    decision = case_events(case, action=AuditEvent.Action.DECISION).get()
+    assert decision.to_state == case.status
+    assert decision.actor == case.decided_by
+    assert case.decision_comment == decision.comment
+    winner = manager if case.status == S.APPROVED else manager2
+    assert case.decided_by == winner
+    refusal = next(detail for kind, detail in results if kind == "refused")
+    assert refusal.startswith(f"This case is {case.get_status_display().lower()}")
+    client.refresh_from_db()
+    expected = Client.Status.OFFBOARDING if case.status == S.APPROVED else Client.Status.AT_RISK
+    assert client.status == expected
+
+
+def test_two_managers_approving_at_once_approve_once(
+    require_postgres, cases, acme, manager, manager2
+):
+    case = cases.proposed(acme)
+
+    results = at_the_same_time(
+        lambda: services.offboarding_approve(actor=manager, case=case, comment="Yes."),
+        lambda: services.offboarding_approve(actor=manager2, case=case, comment="Yes, too."),
+    )
+
+    assert outcomes(results) == {"ok": 1, "refused": 1}, results
+    assert refreshed(case).status == S.APPROVED
+    assert case_events(case, action=AuditEvent.Action.DECISION).count() == 1
+
+
+def test_ten_cancels_at_once_cancel_once(require_postgres, cases, acme, manager, manager2):
+    case = cases.in_progress(acme)
+    managers = [manager, manager2] * 5
+
+    results = at_the_same_time(
+        *[
+            (
+                lambda who=who, n=n: services.offboarding_cancel(
+                    actor=who, case=case, reason=f"Cancel attempt {n}"
+                )
+            )
+            for n, who in enumerate(managers)
+        ]
+    )
+
+    assert outcomes(results) == {"ok": 1, "refused": 9}, results
+    case = refreshed(case)
+    assert case.status == S.CANCELLED
+    cancel = case_events(case, to_state=S.CANCELLED).get()
+    assert cancel.comment == case.close_reason
+    acme.refresh_from_db()
+    assert acme.status == Client.Status.AT_RISK
+    assert acme.status_before_offboarding == ""
+
+
+def test_two_people_opening_a_case_at_once_open_one(require_postgres, acme, lead, staff):
+    def open_case(actor):
+        return services.offboarding_open(
+            actor=actor,
+            client=acme,
+            summary=f"Proposed by {actor.username}.",
+            timing=Offboarding.Timing.WITH_NOTICE,
+            no_incident_justification="Discussed in the team meeting.",
+        )
+
+    results = at_the_same_time(lambda: open_case(lead), lambda: open_case(staff))
+
+    assert outcomes(results) == {"ok": 1, "refused": 1}, results
+    assert Offboarding.objects.filter(client=acme).count() == 1
+    refusal = next(detail for kind, detail in results if kind == "refused")
+    assert "already has an open offboarding case" in refusal
+    acme.refresh_from_db()
+    assert acme.status == Client.Status.OFFBOARDING
+    assert acme.status_before_offboarding == Client.Status.AT_RISK

@@ -1,0 +1,660 @@
+"""Offboarding pages through the test client: who gets in, what they see, what they may change."""
+
+from __future__ import annotations
+
+import datetime as dt
+from html import unescape
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from agency.models import AuditEvent
+from offboarding import services, urls
+from offboarding.forms import CallPlanForm
+from offboarding.models import CallPlan, Credential, Deliverable, Offboarding
+from tests.factories import ClientFactory, ContractFactory
+
+from .conftest import SECRET, case_events, refreshed
+
+S = Offboarding.Status
+LOGIN = "login"
+ROLES = ("anonymous", "outsider", "other_lead", "staff", "lead", "manager")
+
+
+def body_of(response) -> str:
+    return unescape(response.content.decode())
+
+
+def as_user(client, request, role: str):
+    if role != "anonymous":
+        client.force_login(request.getfixturevalue(role))
+    return client
+
+
+# --- Who may open each page ------------------------------------------------------------------
+
+READ = {
+    "anonymous": LOGIN,
+    "outsider": 404,
+    "other_lead": 404,
+    "staff": 200,
+    "lead": 200,
+    "manager": 200,
+}
+STEP = {**READ, "staff": 403}
+ACTION = {**READ, "staff": 403, "lead": 302, "manager": 302}
+POST_ONLY = {role: 405 for role in ROLES} | {"anonymous": LOGIN}
+MANAGERS_ONLY = {role: 403 for role in ROLES} | {"anonymous": LOGIN, "manager": 200}
+EVERYONE = {role: 200 for role in ROLES} | {"anonymous": LOGIN}
+
+# url name: {method: {role: expected status}}. Which case a URL works on: see `world_url`.
+ROUTES: dict[str, dict[str, dict[str, object]]] = {
+    "list": {"GET": EVERYONE},
+    "approvals": {"GET": MANAGERS_ONLY},
+    "start": {"GET": READ, "POST": {**ACTION, "staff": 302}},  # the team may propose
+    "detail": {"GET": READ},
+    "proposal": {"GET": STEP, "POST": ACTION},
+    "submit": {"GET": POST_ONLY, "POST": ACTION},
+    "decide": {"GET": READ, "POST": {**ACTION, "lead": 403}},
+    "cancel": {"GET": POST_ONLY, "POST": {**ACTION, "lead": 403}},  # after approval: managers
+    "complete": {"GET": POST_ONLY, "POST": ACTION},
+    "review": {"GET": STEP, "POST": ACTION},
+    "deliverables": {"GET": STEP, "POST": ACTION},
+    "deliverable_edit": {"GET": STEP, "POST": ACTION},
+    "deliverables_done": {"GET": POST_ONLY, "POST": ACTION},
+    "call": {"GET": STEP, "POST": ACTION},
+    "call_script": {"GET": POST_ONLY, "POST": ACTION},
+    "call_ics": {"GET": READ},
+    "outcome": {"GET": STEP, "POST": ACTION},
+    "handover": {"GET": STEP},
+    "instructions": {"GET": POST_ONLY, "POST": ACTION},
+    "handover_done": {"GET": POST_ONLY, "POST": ACTION},
+    "credential_create": {"GET": STEP, "POST": ACTION},
+    "credential_edit": {"GET": STEP, "POST": ACTION},
+    "credential_delete": {"GET": POST_ONLY, "POST": ACTION},
+    "credential_reveal": {"GET": POST_ONLY, "POST": {**READ}},  # the whole team may reveal
+    "asset_create": {"GET": STEP, "POST": ACTION},
+    "asset_edit": {"GET": STEP, "POST": ACTION},
+    "asset_delete": {"GET": POST_ONLY, "POST": ACTION},
+    "closeout": {"GET": STEP, "POST": ACTION},
+    "documents": {"GET": STEP},
+    "handover_export": {"GET": STEP, "POST": ACTION},
+    "letter": {"GET": STEP, "POST": ACTION},
+    "document_create": {"GET": POST_ONLY, "POST": ACTION},
+    "document_download": {"GET": STEP},
+    "document_retry": {"GET": POST_ONLY, "POST": ACTION},
+}
+MATRIX = [
+    pytest.param(name, method, role, expected, id=f"{method}-{name}-{role}")
+    for name, methods in ROUTES.items()
+    for method, by_role in methods.items()
+    for role, expected in by_role.items()
+]
+
+
+@pytest.fixture
+def world(cases, lead, staff):
+    """One client per kind of case the pages need, all led by `lead` with `staff` on the team."""
+
+    def team_client(name):
+        return ClientFactory(name=name, account_lead=lead, team=[staff])
+
+    working = cases.in_progress(team_client("Acme Rockets"))
+    call = cases.call_plan(working)
+    item = services.deliverable_save(actor=lead, case=working, name="Checkout redesign")
+    credential = services.credential_save(
+        actor=lead, case=working, system="WordPress", username="admin", secret=SECRET
+    )
+    asset = services.asset_save(actor=lead, case=working, name="acme.example", kind="domain")
+    return {
+        "working": working,
+        "call": call,
+        "deliverable": item,
+        "credential": credential,
+        "asset": asset,
+        "draft": cases.draft(team_client("Initech")),
+        "proposed": cases.proposed(team_client("Umbrella")),
+        "no_case": team_client("Hooli"),
+    }
+
+
+def world_url(name: str, world, cases) -> str:
+    working = world["working"].pk
+    if name in ("document_download", "document_retry"):
+        world["document"] = cases.export_handover(world["working"])
+    args = {
+        "list": [],
+        "approvals": [],
+        "start": [world["no_case"].pk],
+        "proposal": [world["draft"].pk],
+        "submit": [world["draft"].pk],
+        "decide": [world["proposed"].pk],
+        "deliverable_edit": [working, world["deliverable"].pk],
+        "credential_edit": [working, world["credential"].pk],
+        "credential_delete": [working, world["credential"].pk],
+        "credential_reveal": [working, world["credential"].pk],
+        "asset_edit": [working, world["asset"].pk],
+        "asset_delete": [working, world["asset"].pk],
+        "document_create": [working, "call_brief"],
+        "document_download": [working, world.get("document", world["asset"]).pk],
+        "document_retry": [working, world.get("document", world["asset"]).pk],
+    }.get(name, [working])
+    return reverse(f"offboarding:{name}", args=args)
+
+
+def world_post_data(name: str, world) -> dict:
+    working = world["working"]
+    later = timezone.localtime() + dt.timedelta(days=3)
+    earlier = timezone.localtime() - dt.timedelta(hours=2)
+    proposal = {
+        "summary": "They keep asking for unpaid extra work.",
+        "timing": Offboarding.Timing.WITH_NOTICE,
+        "no_incident_justification": "Discussed by phone only.",
+    }
+    return {
+        "start": proposal,
+        "proposal": proposal,
+        "decide": {"verdict": "approve", "comment": "Agreed after reading the record."},
+        "cancel": {"reason": "The client changed hands."},
+        "review": {
+            "contract": working.client.contracts.get().pk,
+            "basis": "notice",
+            "notice_given_on": "2026-06-01",
+            "refund_amount": "0",
+        },
+        "deliverables": {
+            "name": "Newsletter template",
+            "status": Deliverable.Status.IN_PROGRESS,
+            "client_answer": Deliverable.Answer.UNKNOWN,
+            "decision": Deliverable.Decision.HAND_OVER,
+        },
+        "deliverable_edit": {
+            "name": "Checkout redesign",
+            "status": Deliverable.Status.IN_PROGRESS,
+            "client_answer": Deliverable.Answer.NOT_NEEDED,
+            "decision": Deliverable.Decision.HAND_OVER,
+        },
+        "call": {
+            "scheduled_at": later.strftime("%Y-%m-%dT%H:%M"),
+            "duration_minutes": "30",
+            "channel": CallPlan.Channel.PHONE,
+            "agency_attendees": [world["working"].client.account_lead.pk],
+            "points_written": "on",
+            "rehearsed": "on",
+            "agreed_internally": "on",
+        },
+        "outcome": {
+            "held": CallPlan.Held.HELD,
+            "held_at": earlier.strftime("%Y-%m-%dT%H:%M"),
+            "reaction": CallPlan.Reaction.SURPRISED,
+        },
+        "instructions": {"takeover_instructions": "- Change every password"},
+        "credential_create": {"system": "Mailchimp", "username": "acme", "secret": "new-one"},
+        "credential_edit": {"system": "WordPress", "username": "admin", "secret": ""},
+        "asset_create": {"name": "Ads account", "kind": "ad_account"},
+        "asset_edit": {"name": "acme.example", "kind": "domain"},
+        "closeout": {"access_revoked": "on"},
+        "handover_export": {"passphrase": "", "passphrase_again": ""},
+        "letter": {"body": "Dear Rita,\n\nWe confirm the end of our agreement."},
+    }.get(name, {})
+
+
+def test_the_matrix_covers_every_offboarding_url():
+    assert set(ROUTES) == {pattern.name for pattern in urls.urlpatterns}
+
+
+@pytest.mark.parametrize(("name", "method", "role", "expected"), MATRIX)
+def test_each_page_answers_each_role_as_the_permissions_say(
+    name, method, role, expected, request, client, world, cases
+):
+    url = world_url(name, world, cases)
+    as_user(client, request, role)
+
+    if method == "GET":
+        response = client.get(url)
+    else:
+        response = client.post(url, world_post_data(name, world))
+
+    if expected == LOGIN:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login") + "?next=")
+    else:
+        assert response.status_code == expected
+
+
+# --- Lists -----------------------------------------------------------------------------------
+
+
+def test_the_approvals_page_lists_only_proposals_the_manager_may_decide(
+    client, cases, lead, manager, manager2
+):
+    cases.proposed(ClientFactory(name="Proposed By Lead", account_lead=lead))
+    cases.proposed(ClientFactory(name="Proposed By Mara", account_lead=lead), actor=manager)
+    cases.draft(ClientFactory(name="Still A Draft", account_lead=lead))
+    cases.approved(ClientFactory(name="Already Approved", account_lead=lead))
+    cases.rejected(ClientFactory(name="Already Rejected", account_lead=lead))
+
+    client.force_login(manager)
+    page = body_of(client.get(reverse("offboarding:approvals")))
+    assert "Proposed By Lead" in page
+    for name in ("Proposed By Mara", "Still A Draft", "Already Approved", "Already Rejected"):
+        assert name not in page
+
+    client.force_login(manager2)
+    page = body_of(client.get(reverse("offboarding:approvals")))
+    assert "Proposed By Lead" in page
+    assert "Proposed By Mara" in page
+
+
+@pytest.mark.parametrize("role", ["staff", "lead"])
+def test_staff_and_leads_cannot_open_the_approvals_page(role, request, client, proposed_case):
+    client.force_login(request.getfixturevalue(role))
+    assert client.get(reverse("offboarding:approvals")).status_code == 403
+
+
+def test_the_offboardings_list_shows_only_visible_clients_cases(
+    client, cases, acme, globex, lead, staff, other_lead, outsider, manager
+):
+    cases.draft(acme)
+    cases.draft(globex)
+    url = reverse("offboarding:list")
+
+    for person, visible, hidden in (
+        (lead, ["Acme Rockets"], ["Globex Corporation"]),
+        (staff, ["Acme Rockets"], ["Globex Corporation"]),
+        (other_lead, ["Globex Corporation"], ["Acme Rockets"]),
+        (outsider, [], ["Acme Rockets", "Globex Corporation"]),
+        (manager, ["Acme Rockets", "Globex Corporation"], []),
+    ):
+        client.force_login(person)
+        page = body_of(client.get(url))
+        for name in visible:
+            assert name in page, f"{person} should see {name}"
+        for name in hidden:
+            assert name not in page, f"{person} must not see {name}"
+
+
+def test_closed_cases_are_listed_apart_and_only_for_the_team(client, cases, acme, globex, lead):
+    cases.rejected(acme)
+    cases.rejected(globex)
+    client.force_login(lead)
+
+    open_page = body_of(client.get(reverse("offboarding:list")))
+    closed_page = body_of(client.get(reverse("offboarding:list") + "?show=closed"))
+
+    assert "Acme Rockets" not in open_page
+    assert "Acme Rockets" in closed_page
+    assert "Globex Corporation" not in closed_page
+
+
+def test_team_staff_proposes_through_the_page_and_the_managers_are_told(
+    client, acme, staff, manager, manager2, mailoutbox, django_capture_on_commit_callbacks
+):
+    client.force_login(staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("offboarding:start", args=[acme.pk]),
+            {
+                "summary": "ZQX-INTERNAL-7733 they insult the designers on every call",
+                "timing": Offboarding.Timing.IMMEDIATELY,
+                "no_incident_justification": "Calls are not recorded.",
+                "submit": "1",
+            },
+            follow=True,
+        )
+
+    case = Offboarding.objects.get(client=acme)
+    assert response.redirect_chain[-1][0] == reverse("offboarding:detail", args=[case.pk])
+    assert "Proposal submitted: the managers have been told." in body_of(response)
+    assert (case.status, case.created_by, case.proposed_by) == (S.PROPOSED, staff, staff)
+    assert len(mailoutbox) == 1
+    assert sorted(mailoutbox[0].to) == sorted([manager.email, manager2.email])
+    assert "ZQX-INTERNAL-7733" not in mailoutbox[0].body
+
+
+def test_a_proposal_without_incident_or_justification_is_refused_on_the_page(client, acme, lead):
+    client.force_login(lead)
+    response = client.post(
+        reverse("offboarding:start", args=[acme.pk]),
+        {"summary": "Enough.", "timing": Offboarding.Timing.WITH_NOTICE, "submit": "1"},
+    )
+    assert response.status_code == 200
+    assert "Link at least one incident, or explain why there is none on record." in body_of(
+        response
+    )
+    assert not Offboarding.objects.filter(client=acme).exists()
+
+
+def test_proposing_again_leads_to_the_open_case(client, draft_case, acme, staff):
+    client.force_login(staff)
+    response = client.get(reverse("offboarding:start", args=[acme.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("offboarding:detail", args=[draft_case.pk])
+    assert "Acme Rockets already has an open offboarding case." in body_of(response)
+
+
+# --- The decision page -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["staff", "lead"])
+def test_staff_and_leads_cannot_decide_through_the_page(role, request, client, proposed_case):
+    client.force_login(request.getfixturevalue(role))
+    url = reverse("offboarding:decide", args=[proposed_case.pk])
+
+    page = client.get(url)
+    response = client.post(url, {"verdict": "approve", "comment": "Go ahead."})
+
+    assert page.status_code == 200
+    assert 'value="approve"' not in page.content.decode()
+    assert response.status_code == 403
+    assert refreshed(proposed_case).status == S.PROPOSED
+
+
+def test_a_manager_approves_with_a_comment_through_the_page(client, proposed_case, manager):
+    client.force_login(manager)
+    response = client.post(
+        reverse("offboarding:decide", args=[proposed_case.pk]),
+        {"verdict": "approve", "comment": "The record is clear."},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == reverse("offboarding:detail", args=[proposed_case.pk])
+    assert "Offboarding approved" in body_of(response)
+    case = refreshed(proposed_case)
+    assert (case.status, case.decided_by, case.decision_comment) == (
+        S.APPROVED,
+        manager,
+        "The record is clear.",
+    )
+
+
+def test_a_decision_without_a_comment_is_refused_on_the_page(client, proposed_case, manager):
+    client.force_login(manager)
+    response = client.post(
+        reverse("offboarding:decide", args=[proposed_case.pk]), {"verdict": "reject", "comment": ""}
+    )
+    assert response.status_code == 200
+    assert "A decision needs a comment; nothing was decided." in body_of(response)
+    assert refreshed(proposed_case).status == S.PROPOSED
+
+
+def test_a_manager_cannot_approve_their_own_proposal_on_the_page(client, cases, acme, manager):
+    case = cases.proposed(acme, actor=manager)
+    client.force_login(manager)
+    url = reverse("offboarding:decide", args=[case.pk])
+
+    page = body_of(client.get(url))
+    response = client.post(url, {"verdict": "approve", "comment": "Fine by me."})
+
+    assert "another manager decides on it" in page
+    assert 'value="approve"' not in page
+    assert response.status_code == 200
+    assert "another manager decides on it" in body_of(response)
+    assert refreshed(case).status == S.PROPOSED
+
+
+# --- Steps through the pages -----------------------------------------------------------------
+
+
+def test_a_step_page_of_an_undecided_case_sends_the_lead_back_to_the_case(
+    client, proposed_case, lead
+):
+    client.force_login(lead)
+    response = client.get(reverse("offboarding:review", args=[proposed_case.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("offboarding:detail", args=[proposed_case.pk])
+    assert "The steps open once a manager has approved the decision." in body_of(response)
+
+
+def test_the_review_page_warns_when_the_notice_period_is_cut_short(
+    client, approved_case, acme, lead
+):
+    contract = ContractFactory(client=acme, end_date=dt.date(2026, 12, 31), notice_days=30)
+    client.force_login(lead)
+    url = reverse("offboarding:review", args=[approved_case.pk])
+
+    response = client.post(
+        url,
+        {
+            "contract": contract.pk,
+            "basis": "immediate",
+            "notice_given_on": "2026-06-01",
+            "refund_amount": "1200.00",
+        },
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    review = refreshed(approved_case).review
+    assert review.breaks_notice is True
+    assert review.immediate_on == dt.date(2026, 6, 1)
+    page = body_of(response)
+    assert "Effective end date: 1 Jun 2026" in page.replace("<strong>", "").replace("</strong>", "")
+    assert review.warning in page
+    assert "gives 0 days' notice; the contract requires 30" in page
+
+
+def test_choosing_email_for_the_call_is_refused_with_the_explanation(client, working_case, lead):
+    client.force_login(lead)
+    response = client.post(
+        reverse("offboarding:call", args=[working_case.pk]),
+        {
+            "scheduled_at": "2026-12-03T10:00",
+            "duration_minutes": "30",
+            "channel": CallPlan.Channel.EMAIL,
+            "agency_attendees": [lead.pk],
+        },
+    )
+    assert response.status_code == 200
+    assert services.EMAIL_REFUSED in body_of(response)
+    assert not CallPlan.objects.filter(case=working_case).exists()
+
+
+def test_the_call_form_refuses_email_with_the_explanation(working_case, lead):
+    form = CallPlanForm(
+        data={
+            "scheduled_at": "2026-12-03T10:00",
+            "duration_minutes": "30",
+            "channel": CallPlan.Channel.EMAIL,
+            "agency_attendees": [lead.pk],
+        },
+        case=working_case,
+    )
+    assert not form.is_valid()
+    assert form.errors["channel"] == [services.EMAIL_REFUSED]
+
+
+def test_a_refused_completion_tells_the_lead_what_is_left(client, working_case, lead):
+    client.force_login(lead)
+    response = client.post(reverse("offboarding:complete", args=[working_case.pk]), follow=True)
+    assert "Still to do before completing: Deliverables" in body_of(response)
+    assert refreshed(working_case).status == S.IN_PROGRESS
+
+
+def test_the_lead_completes_a_ready_case_through_the_page(client, ready_case, lead):
+    client.force_login(lead)
+    response = client.post(reverse("offboarding:complete", args=[ready_case.pk]), follow=True)
+    assert "Acme Rockets is now offboarded" in body_of(response)
+    assert refreshed(ready_case).status == S.COMPLETED
+
+
+def test_a_manager_cancels_an_approved_case_with_a_reason(client, approved_case, manager):
+    client.force_login(manager)
+    url = reverse("offboarding:cancel", args=[approved_case.pk])
+
+    refused = client.post(url, {"reason": ""}, follow=True)
+    assert "Say why the offboarding is cancelled" in body_of(refused)
+    assert refreshed(approved_case).status == S.APPROVED
+
+    client.post(url, {"reason": "The client was acquired."})
+    assert refreshed(approved_case).status == S.CANCELLED
+
+
+# --- Credentials -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def credential(working_case, lead) -> Credential:
+    return services.credential_save(
+        actor=lead,
+        case=working_case,
+        system="WordPress",
+        username="admin",
+        secret=SECRET,
+        recovery_note="Backup codes in the client's vault",
+    )
+
+
+def reveal_url(credential: Credential) -> str:
+    return reverse("offboarding:credential_reveal", args=[credential.case_id, credential.pk])
+
+
+def test_the_credential_form_never_sends_the_stored_secret(client, credential, lead, manager):
+    for person in (lead, manager):
+        client.force_login(person)
+        response = client.get(
+            reverse("offboarding:credential_edit", args=[credential.case_id, credential.pk])
+        )
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "admin" in page
+        assert SECRET not in page
+        assert SECRET not in unescape(page)
+
+
+def test_editing_a_credential_with_an_empty_secret_keeps_it(client, credential, lead):
+    client.force_login(lead)
+    response = client.post(
+        reverse("offboarding:credential_edit", args=[credential.case_id, credential.pk]),
+        {"system": "WordPress (main site)", "username": "admin", "secret": ""},
+    )
+    assert response.status_code == 302
+    credential = Credential.objects.get(pk=credential.pk)
+    assert credential.system == "WordPress (main site)"
+    assert credential.secret == SECRET
+
+
+def test_a_new_credential_needs_a_secret(client, working_case, lead):
+    client.force_login(lead)
+    response = client.post(
+        reverse("offboarding:credential_create", args=[working_case.pk]),
+        {"system": "Mailchimp", "username": "acme", "secret": ""},
+    )
+    assert response.status_code == 200
+    assert "Enter the secret to hand over." in body_of(response)
+    assert not working_case.credentials.filter(system="Mailchimp").exists()
+
+
+@pytest.mark.parametrize("role", ["staff", "lead", "manager"])
+def test_the_team_reveals_a_secret_by_post_and_it_is_audited(
+    role, request, client, credential, working_case
+):
+    person = request.getfixturevalue(role)
+    client.force_login(person)
+
+    response = client.post(reveal_url(credential))
+
+    assert response.status_code == 200
+    assert SECRET in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+    event = case_events(working_case, action=AuditEvent.Action.REVEAL).get()
+    assert event.actor == person
+    assert event.object_id == credential.pk
+    assert event.ip_address == "127.0.0.1"
+
+
+def test_revealing_through_htmx_answers_only_the_secret_fragment(client, credential, lead):
+    client.force_login(lead)
+    response = client.post(reveal_url(credential), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert SECRET in html
+    assert "<html" not in html
+    assert "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize("role", ["outsider", "other_lead"])
+def test_people_off_the_team_cannot_reveal(role, request, client, credential, working_case):
+    client.force_login(request.getfixturevalue(role))
+    response = client.post(reveal_url(credential))
+    assert response.status_code == 404
+    assert SECRET not in response.content.decode()
+    assert not case_events(working_case, action=AuditEvent.Action.REVEAL).exists()
+
+
+def test_a_secret_cannot_be_revealed_by_get(client, credential, working_case, lead):
+    client.force_login(lead)
+    response = client.get(reveal_url(credential))
+    assert response.status_code == 405
+    assert SECRET not in response.content.decode()
+    assert not case_events(working_case, action=AuditEvent.Action.REVEAL).exists()
+
+
+def test_a_credential_cannot_be_revealed_through_another_case(client, cases, credential, lead):
+    other_case = cases.in_progress(ClientFactory(name="Initech", account_lead=lead))
+    client.force_login(lead)
+    response = client.post(
+        reverse("offboarding:credential_reveal", args=[other_case.pk, credential.pk])
+    )
+    assert response.status_code == 404
+    assert SECRET not in response.content.decode()
+
+
+def test_the_handover_page_never_shows_the_plain_secret(client, credential, lead):
+    client.force_login(lead)
+    response = client.get(reverse("offboarding:handover", args=[credential.case_id]))
+    assert response.status_code == 200
+    page = body_of(response)
+    assert "WordPress" in page
+    assert SECRET not in page
+    assert "no-store" in response["Cache-Control"]
+
+
+# --- The audit trail on the case page --------------------------------------------------------
+
+
+def test_the_case_page_shows_the_audit_trail(client, cases, acme, lead, manager, staff):
+    case = cases.ready(acme)
+    services.credential_reveal(
+        actor=staff, credential=Credential.objects.get(case=case, system="Google Ads")
+    )
+    client.force_login(staff)
+
+    page = body_of(client.get(reverse("offboarding:detail", args=[case.pk])))
+
+    for line in (
+        "Offboarding proposal drafted",
+        "Offboarding submitted for approval",
+        "Offboarding approved",
+        "Agreed: the record is clear.",
+        "(proposed → approved)",
+        "Offboarding started",
+        "Contract review done",
+        "Deliverables settled",
+        "Call held",
+        "Handover contents complete",
+        "Close-out: agency access to the client's systems revoked",
+        "Secret revealed: Google Ads (ads@acme.example)",
+        manager.display_name,
+        lead.display_name,
+    ):
+        assert line in page, line
+    assert SECRET not in page
+
+
+def test_the_case_page_shows_a_rejection_with_its_reason(client, cases, acme, lead):
+    case = cases.rejected(acme)
+    client.force_login(lead)
+    page = body_of(client.get(reverse("offboarding:detail", args=[case.pk])))
+    assert "Rejected" in page
+    assert "Try a new agreement at renewal first." in page
+    assert "(proposed → rejected)" in page
+
+
+def test_a_late_reveal_is_on_the_trail_of_a_completed_case(client, cases, acme, lead):
+    case = cases.completed(acme)
+    credential = Credential.objects.get(case=case)
+    client.force_login(lead)
+
+    assert client.post(reveal_url(credential)).status_code == 200
+
+    page = body_of(client.get(reverse("offboarding:detail", args=[case.pk])))
+    assert "Secret revealed: Google Ads" in page
