@@ -62,6 +62,10 @@ class Client(models.Model):
         indexes = [
             models.Index(fields=["status"], name="client_status_idx"),
             models.Index(fields=["-risk_score", "name"], name="client_risk_idx"),
+            models.Index(fields=["name", "id"], name="client_name_idx"),
+            models.Index(fields=["status", "name", "id"], name="client_status_name_idx"),
+            models.Index(fields=["risk_level", "name", "id"], name="client_risk_level_idx"),
+            models.Index(fields=["created_at"], name="client_created_idx"),
         ]
 
     def __str__(self) -> str:

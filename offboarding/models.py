@@ -97,7 +97,24 @@ class Offboarding(models.Model):
                 name="one_open_offboarding_per_client",
             )
         ]
-        indexes = [models.Index(fields=["status", "-created_at"], name="case_status_idx")]
+        indexes = [
+            models.Index(fields=["status", "-created_at"], name="case_status_idx"),
+            models.Index(
+                fields=["created_at", "id"],
+                condition=Q(status__in=["draft", "proposed", "approved", "in_progress"]),
+                name="case_open_idx",
+            ),
+            models.Index(
+                fields=["proposed_at", "id"],
+                condition=Q(status="proposed"),
+                name="case_awaiting_idx",
+            ),
+            models.Index(
+                fields=["-closed_at", "-id"],
+                condition=~Q(status__in=["draft", "proposed", "approved", "in_progress"]),
+                name="case_closed_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Offboarding of {self.client}"

@@ -3,8 +3,10 @@
 - case_open_idx: the open cases, oldest first (open_cases_for_user). Partial on the
   open states, with the same condition the list filters on, so the planner walks it
   in page order and stops after one page instead of sorting every open case.
-- case_awaiting_idx: proposed cases in the order they were proposed (the approvals page).
-- case_closed_idx: closed cases, most recently closed first (the "closed" tab).
+- case_awaiting_idx: proposed cases in the order they were proposed (the approvals page),
+  partial on the one state that page shows.
+- case_closed_idx: closed cases, most recently closed first (the "closed" tab), partial
+  on the states that tab shows (open cases have no closed_at and would sort first).
 """
 
 from django.db import migrations, models
@@ -28,7 +30,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="offboarding",
-            index=models.Index(fields=["status", "proposed_at", "id"], name="case_awaiting_idx"),
+            index=models.Index(
+                fields=["proposed_at", "id"],
+                condition=models.Q(status="proposed"),
+                name="case_awaiting_idx",
+            ),
         ),
         migrations.AddIndex(
             model_name="offboarding",
