@@ -6,7 +6,7 @@ PORT ?= 8000
 # The embedded default for local runs: SQLite under var/, tasks run eagerly.
 DEV_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-true}
 
-.PHONY: run test lint format worker install dev-install migrate demo bench check-deploy backup restore clean
+.PHONY: run test lint format worker install dev-install migrate demo seed bench backup restore clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,18 @@ backup: install
 restore: install
 	@test -n "$(BACKUP)" || (echo "Usage: make restore BACKUP=var/backups/cleanbreak-....tar.gz" && exit 2)
 	$(DEV_ENV) $(BIN)/python manage.py restore $(BACKUP)
+
+## Benchmarks (not part of the tests): render times, load and document throughput.
+## Seed first: DATABASE_URL=postgres://... make seed (10,000 clients, a million audit events).
+seed: migrate
+	$(DEV_ENV) $(BIN)/python manage.py seed_volume
+
+bench: dev-install
+	mkdir -p bench/out
+	{ date; nproc; $(DEV_ENV) $(BIN)/python bench/render.py; \
+	  $(DEV_ENV) $(BIN)/python bench/load.py; \
+	  $(DEV_ENV) $(BIN)/python bench/documents.py; } 2>&1 | tee bench/out/latest.txt
+	@echo "Figures in bench/out/latest.txt; the reviewed results are kept in bench/RESULTS.md."
 
 clean:
 	rm -rf $(VENV) var
