@@ -8,6 +8,7 @@ first result. Without a token (an API client, a test) a form is processed as usu
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from contextlib import contextmanager
 
@@ -18,6 +19,7 @@ from django.shortcuts import redirect
 from .models import SubmittedForm
 
 FIELD = "form_once"
+TOKEN = re.compile(r"[0-9a-f]{32}")
 
 
 class AlreadySubmitted(Exception):
@@ -29,8 +31,9 @@ class AlreadySubmitted(Exception):
 @contextmanager
 def once(request, result_url: Callable[[], str] | None = None):
     """Wrap the processing of a POST. Raises AlreadySubmitted for a repeated token."""
-    token = (request.POST.get(FIELD) or "").strip()[:64]
-    if not token or not request.user.is_authenticated:
+    token = (request.POST.get(FIELD) or "").strip()
+    if not TOKEN.fullmatch(token) or not request.user.is_authenticated:
+        # Anything but the token {% form_once %} emits counts as no token.
         yield None
         return
     with transaction.atomic():

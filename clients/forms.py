@@ -133,6 +133,9 @@ class ContractForm(forms.ModelForm):
             self.add_error(
                 "auto_renews", "A rolling contract has no end date to renew; untick this."
             )
+        months = data.get("renewal_months")
+        if months is not None and not 1 <= months <= 120:
+            self.add_error("renewal_months", "A renewal lasts between 1 and 120 months.")
         for name in ("monthly_fee", "deposit_amount"):
             if data.get(name) is not None and data[name] < 0:
                 self.add_error(name, "Amounts cannot be negative.")

@@ -8,6 +8,18 @@ from clients.models import Contract
 from .models import Asset, CallPlan, ContractReview, Credential, Deliverable, Offboarding
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+PLAUSIBLE_YEARS = 5
+
+
+def within_years(value, years: int = PLAUSIBLE_YEARS):
+    """Dates of an offboarding lie within a few years of today; anything else is a typo."""
+    if value is None:
+        return value
+    today = timezone.localdate()
+    day = value.date() if hasattr(value, "date") and callable(value.date) else value
+    if abs((day - today).days) > years * 366:
+        raise forms.ValidationError(f"Enter a date within {years} years of today.")
+    return value
 
 
 class ProposalForm(forms.ModelForm):
@@ -92,6 +104,12 @@ class ContractReviewForm(forms.ModelForm):
             current = client.contracts.filter(is_current=True).first()
             if current:
                 self.fields["contract"].initial = current.pk
+
+    def clean_notice_given_on(self):
+        return within_years(self.cleaned_data["notice_given_on"])
+
+    def clean_immediate_on(self):
+        return within_years(self.cleaned_data.get("immediate_on"))
 
     def clean(self):
         data = super().clean()
@@ -189,6 +207,9 @@ class CallPlanForm(forms.ModelForm):
             raise forms.ValidationError(EMAIL_REFUSED)
         return channel
 
+    def clean_scheduled_at(self):
+        return within_years(self.cleaned_data["scheduled_at"], 2)
+
     def clean_duration_minutes(self):
         minutes = self.cleaned_data["duration_minutes"]
         if not 5 <= minutes <= 480:
@@ -243,6 +264,11 @@ class CallOutcomeForm(forms.Form):
                 self.add_error("reaction", "Record how the client reacted.")
         if data.get("held") == CallPlan.Held.RESCHEDULED and not data.get("rescheduled_to"):
             self.add_error("rescheduled_to", "Enter the new date and time.")
+        for name in ("held_at", "rescheduled_to"):
+            try:
+                within_years(data.get(name), 2)
+            except forms.ValidationError as error:
+                self.add_error(name, error)
         return data
 
 

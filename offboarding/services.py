@@ -325,9 +325,11 @@ def contract_review_save(
             renewal_months=contract.renewal_months,
             immediate_on=immediate_on if basis == ContractReview.Basis.IMMEDIATE else None,
         )
-    except ValueError as error:
-        raise TransitionError(str(error)) from error
-    notice = contract.notice(today=notice_given_on)
+        notice = contract.notice(today=notice_given_on)
+    except (ValueError, OverflowError) as error:
+        raise TransitionError(
+            str(error) if isinstance(error, ValueError) else "That date is out of range."
+        ) from error
     with transaction.atomic():
         case = _step_guard(actor, case)
         review, created = ContractReview.objects.update_or_create(

@@ -320,7 +320,8 @@ def cancel(request, pk: int):
     )
     form = ReasonForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Say why the offboarding is cancelled; nothing was changed.")
+        problems = " ".join(form.errors.get("reason", ["Say why the offboarding is cancelled."]))
+        messages.error(request, f"{problems} Nothing was changed.")
         return redirect(_case_url(case))
     try:
         services.offboarding_cancel(
@@ -583,7 +584,8 @@ def instructions(request, pk: int):
         )
         messages.success(request, "Takeover instructions saved.")
     else:
-        messages.error(request, "The instructions are too long; nothing was saved.")
+        problems = " ".join(form.errors.get("takeover_instructions", ["Check the text."]))
+        messages.error(request, f"The instructions were not saved: {problems}")
     return redirect("offboarding:handover", case.pk)
 
 
