@@ -377,8 +377,10 @@ def incident_withdraw(request, pk: int, incident_pk: int):
         else:
             messages.success(request, "Incident withdrawn. It stays on record with your reason.")
     else:
-        problems = " ".join(form.errors.get("reason", ["Say why the incident is withdrawn."]))
-        messages.error(request, f"{problems} Nothing was changed.")
+        problems = " ".join(form.errors.get("reason", []))
+        messages.error(
+            request, f"Say why the incident is withdrawn: {problems} Nothing was changed."
+        )
     return redirect("clients:incident", client.pk, incident.pk)
 
 

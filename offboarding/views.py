@@ -320,8 +320,10 @@ def cancel(request, pk: int):
     )
     form = ReasonForm(request.POST)
     if not form.is_valid():
-        problems = " ".join(form.errors.get("reason", ["Say why the offboarding is cancelled."]))
-        messages.error(request, f"{problems} Nothing was changed.")
+        problems = " ".join(form.errors.get("reason", []))
+        messages.error(
+            request, f"Say why the offboarding is cancelled: {problems} Nothing was changed."
+        )
         return redirect(_case_url(case))
     try:
         services.offboarding_cancel(

@@ -1963,7 +1963,7 @@ def test_call_plan(people):
 
 def fix_outcome(data: dict) -> None:
     if data["held"] == "rescheduled" and not data["rescheduled_to"]:
-        data["rescheduled_to"] = "2030-01-02T12:00"
+        data["rescheduled_to"] = f"{today() + dt.timedelta(days=30):%Y-%m-%d}T12:00"
 
 
 def outcome_spec() -> dict[str, F]:
