@@ -391,6 +391,11 @@ def deliverable_save(
 def deliverables_complete(*, actor: User, case: Offboarding) -> Offboarding:
     with transaction.atomic():
         case = _step_guard(actor, case)
+        if not ContractReview.objects.filter(case=case).exists():
+            raise TransitionError(
+                "Complete the contract review first: it sets the end date the deliverables "
+                "are settled against."
+            )
         unsettled = [d for d in case.deliverables.all() if not d.settled]
         if unsettled:
             names = ", ".join(d.name for d in unsettled[:5])
@@ -599,11 +604,12 @@ def asset_delete(*, actor: User, case: Offboarding, asset: Asset) -> None:
 def handover_instructions_save(*, actor: User, case: Offboarding, text: str) -> Offboarding:
     with transaction.atomic():
         case = _step_guard(actor, case)
+        if case.takeover_instructions == text:
+            return case
         case.takeover_instructions = text
         case.save(update_fields=["takeover_instructions", "updated_at"])
         _audit(actor, case, AuditEvent.Action.UPDATED, "Takeover instructions updated")
-        if not text.strip():
-            _reopen_handover(case)
+        _reopen_handover(case)  # the handover PDF must be exported again
     return case
 
 
@@ -670,10 +676,15 @@ def offboarding_complete(*, actor: User, case: Offboarding) -> Offboarding:
             raise TransitionError("Work through the steps first: nothing has been done yet.")
         if case.status == S.IN_PROGRESS:
             open_steps = [s.title for s in case_steps(case) if s.key != "complete" and not s.done]
-            if not case.documents.filter(
+            exports = case.documents.filter(
                 kind=Document.Kind.HANDOVER, status=Document.Status.READY
-            ).exists():
-                open_steps.append("export the handover PDF")
+            )
+            if case.handover_done_at:
+                # An export made before the contents were last completed is out of date:
+                # it may lack a login or an asset added since.
+                exports = exports.filter(requested_at__gte=case.handover_done_at)
+            if not exports.exists():
+                open_steps.append("export the handover PDF (after its contents are complete)")
             if open_steps:
                 raise TransitionError(
                     "Still to do before completing: " + ", ".join(open_steps) + "."

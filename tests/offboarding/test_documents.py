@@ -871,7 +871,9 @@ def test_completion_needs_a_ready_handover(ready_case, lead):
 
     with pytest.raises(TransitionError, match="export the handover PDF") as refused:
         services.offboarding_complete(actor=lead, case=ready_case)
-    assert str(refused.value.message) == "Still to do before completing: export the handover PDF."
+    assert str(refused.value.message) == (
+        "Still to do before completing: export the handover PDF (after its contents are complete)."
+    )
 
     pending = ask_for(ready_case, K.HANDOVER)  # queued is not enough
     with pytest.raises(TransitionError, match="export the handover PDF"):
@@ -940,3 +942,23 @@ def test_request_hands_the_render_to_a_worker_on_commit(
 
     document.refresh_from_db()
     assert document.status == DS.READY
+
+
+def test_completion_refuses_a_handover_exported_before_the_last_change(ready_case, lead):
+    assert ready_case.documents.filter(kind=K.HANDOVER, status=DS.READY).exists()
+    # A login added after the export: the exported PDF lacks it.
+    services.credential_save(
+        actor=lead, case=ready_case, system="Mailchimp", username="news@acme.example", secret="s3"
+    )
+    services.handover_complete(actor=lead, case=ready_case)
+    with pytest.raises(TransitionError, match="export the handover PDF"):
+        services.offboarding_complete(actor=lead, case=ready_case)
+
+    request_and_render(ready_case, K.HANDOVER)
+    case = services.offboarding_complete(actor=lead, case=ready_case)
+    assert case.status == Offboarding.Status.COMPLETED
+
+
+def test_changed_takeover_instructions_reopen_the_handover_step(ready_case, lead):
+    services.handover_instructions_save(actor=lead, case=ready_case, text="- New first step")
+    assert Offboarding.objects.get(pk=ready_case.pk).handover_done_at is None

@@ -525,6 +525,13 @@ def deliverable(case, lead, **fields) -> Deliverable:
     return services.deliverable_save(actor=lead, case=case, **fields)
 
 
+def test_settling_deliverables_waits_for_the_contract_review(approved_case, lead):
+    deliverable(approved_case, lead, decision=Deliverable.Decision.HAND_OVER)
+    with pytest.raises(TransitionError, match="Complete the contract review first"):
+        services.deliverables_complete(actor=lead, case=approved_case)
+    assert refreshed(approved_case).deliverables_done_at is None
+
+
 def test_settling_refuses_an_undecided_deliverable(working_case, lead):
     deliverable(working_case, lead, name="Checkout redesign")
     with pytest.raises(TransitionError, match="Still open: Checkout redesign"):
