@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -219,6 +220,11 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-queued-documents": {
         "task": "offboarding.sweep_queued_documents",
         "schedule": 60.0,
+    },
+    # Incidents fade with age and invoices fall overdue without any write: recompute.
+    "refresh-risk-daily": {
+        "task": "clients.refresh_risk",
+        "schedule": crontab(hour=4, minute=15),
     },
 }
 

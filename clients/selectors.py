@@ -12,6 +12,7 @@ from django.http import Http404
 
 from agency.models import AuditEvent, User
 
+from .filters import ClientFilter
 from .models import Client, Contact, Contract, Evidence, Incident, Invoice, Remediation
 
 
@@ -62,10 +63,23 @@ def client_list_for(user: User) -> QuerySet[Client]:
     )
 
 
+def client_list_filtered(user: User, params) -> tuple[ClientFilter, QuerySet[Client]]:
+    """The client list page: the filter over client_list_for, in a stable order (by name
+    unless a sort is chosen; ties broken by name and id, so pages never repeat a row)."""
+    filterset = ClientFilter(params or None, queryset=client_list_for(user))
+    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
+    chosen = list(queryset.query.order_by) if filterset.is_bound else []
+    taken = {str(key).lstrip("-") for key in chosen}
+    tie_breakers = [key for key in ("name", "pk") if key not in taken]
+    return filterset, queryset.order_by(*chosen, *tie_breakers)
+
+
 def incident_for_user(user: User, client: Client, pk: int) -> Incident:
     incident = (
         client.incidents.select_related("reported_by")
-        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.all()))
+        .prefetch_related(
+            Prefetch("evidence", queryset=Evidence.objects.select_related("uploaded_by"))
+        )
         .filter(pk=pk)
         .first()
     )

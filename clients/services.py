@@ -98,7 +98,12 @@ def client_update(
 
 
 def client_risk_refresh(*, client: Client, today: dt.date | None = None) -> Client:
-    """Recompute the stored risk signal (after every change that feeds it, and daily)."""
+    """Recompute the stored risk signal (after every change that feeds it, and daily).
+
+    An active client whose signal turns high becomes "at risk", and active again once it
+    falls; the status change is written to the audit log. Offboarding and offboarded
+    clients keep the status their case gave them: the row is locked so that a case
+    opening at the same moment cannot be overwritten."""
     assessment = client_risk(client, today=today or timezone.localdate())
     values = {
         "risk_score": assessment.score,
@@ -106,19 +111,49 @@ def client_risk_refresh(*, client: Client, today: dt.date | None = None) -> Clie
         "risk_explanation": assessment.explanation,
         "risk_computed_at": timezone.now(),
     }
-    # An active client with a high risk signal is "at risk", and back once it falls.
-    # Offboarding and offboarded clients keep the status their case gave them.
-    status = Client.objects.filter(pk=client.pk).values_list("status", flat=True).first()
-    if status in (Client.Status.ACTIVE, Client.Status.AT_RISK):
-        values["status"] = (
-            Client.Status.AT_RISK
-            if assessment.level == Client.RiskLevel.HIGH
-            else Client.Status.ACTIVE
+    with transaction.atomic():
+        status = (
+            Client.objects.select_for_update()
+            .filter(pk=client.pk)
+            .values_list("status", flat=True)
+            .first()
         )
-    Client.objects.filter(pk=client.pk).update(**values)
+        if status in (Client.Status.ACTIVE, Client.Status.AT_RISK):
+            values["status"] = (
+                Client.Status.AT_RISK
+                if assessment.level == Client.RiskLevel.HIGH
+                else Client.Status.ACTIVE
+            )
+        Client.objects.filter(pk=client.pk).update(**values)
+        if status is not None and values.get("status", status) != status:
+            audit_record(
+                actor=None,
+                action=AuditEvent.Action.TRANSITION,
+                summary=(
+                    f"Status {Client.Status(status).label.lower()} → "
+                    f"{Client.Status(values['status']).label.lower()} by the risk signal"
+                ),
+                client_id=client.pk,
+                obj=client,
+                from_state=status,
+                to_state=values["status"],
+                comment=assessment.explanation,
+            )
     for name, value in values.items():
         setattr(client, name, value)
     return client
+
+
+def clients_risk_refresh_all(*, today: dt.date | None = None) -> int:
+    """The daily refresh: incidents fade with age and invoices fall overdue, so a stored
+    signal goes stale without any write. Returns how many clients were refreshed."""
+    today = today or timezone.localdate()
+    refreshed = 0
+    live = Client.objects.exclude(status=Client.Status.OFFBOARDED).order_by("pk")
+    for client in live.iterator(chunk_size=500):
+        client_risk_refresh(client=client, today=today)
+        refreshed += 1
+    return refreshed
 
 
 # --- Contacts ----------------------------------------------------------------------------
@@ -289,6 +324,13 @@ def evidence_add(*, actor: User, incident: Incident, files: Sequence[UploadedFil
     stored: list = []
     with _files_removed_on_failure(stored), transaction.atomic():
         _attach_evidence(actor=actor, incident=incident, files=files, stored=stored)
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.CREATED,
+            summary=f"Evidence added to an incident: {len(files)} file(s)",
+            client_id=incident.client_id,
+            obj=incident,
+        )
 
 
 def incident_withdraw(*, actor: User, incident: Incident, reason: str) -> Incident:

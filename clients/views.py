@@ -21,7 +21,6 @@ from agency.services import audit_record
 
 from . import permissions, services
 from .errors import ActionRefused
-from .filters import ClientFilter
 from .forms import (
     ClientForm,
     ContactForm,
@@ -36,7 +35,7 @@ from .models import Client, Evidence
 from .selectors import (
     client_for_user,
     client_incidents,
-    client_list_for,
+    client_list_filtered,
     client_remediations,
     client_timeline,
     incident_for_user,
@@ -97,10 +96,7 @@ def _form_page(
 
 
 def client_list(request):
-    filterset = ClientFilter(request.GET or None, queryset=client_list_for(request.user))
-    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
-    if not (filterset.is_bound and filterset.form.cleaned_data.get("sort")):
-        queryset = queryset.order_by("name", "pk")
+    filterset, queryset = client_list_filtered(request.user, request.GET)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -317,12 +313,17 @@ def incident_create(request, pk: int):
 def incident_detail(request, pk: int, incident_pk: int):
     client = client_for_user(request.user, pk)
     incident = incident_for_user(request.user, client, incident_pk)
-    history = incident.history.select_related("history_user").order_by("-history_date")
-    changes = []
-    for record in history:
-        previous = record.prev_record
-        diff = record.diff_against(previous).changes if previous else []
-        changes.append({"record": record, "changes": diff})
+    history = list(
+        incident.history.select_related("history_user").order_by("-history_date", "-history_id")
+    )
+    # Newest first: each record's predecessor is the next one in the list (no query each).
+    changes = [
+        {
+            "record": record,
+            "changes": record.diff_against(previous).changes if previous else [],
+        }
+        for record, previous in zip(history, [*history[1:], None], strict=True)
+    ]
     return render(
         request,
         "clients/incident_detail.html",

@@ -34,9 +34,8 @@ from django.db.models import Count, F, QuerySet
 from agency.management.commands.seed_volume import Volume, seed_volume
 from agency.models import AuditEvent, User
 from agency.views import AT_RISK_SHOWN
-from clients.filters import ClientFilter
 from clients.models import Client, Incident
-from clients.selectors import client_incidents, client_list_for, clients_for_user
+from clients.selectors import client_incidents, client_list_filtered, clients_for_user
 from clients.views import PAGE_SIZE
 from offboarding.models import Offboarding
 from offboarding.selectors import (
@@ -127,11 +126,7 @@ def seeded(django_db_setup, django_db_blocker):
 
 def client_list_page(user: User, params: dict[str, str]) -> QuerySet:
     """clients.views.client_list: the filter over client_list_for, name order by default."""
-    filterset = ClientFilter(params or None, queryset=client_list_for(user))
-    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
-    if not (filterset.is_bound and filterset.form.cleaned_data.get("sort")):
-        queryset = queryset.order_by("name", "pk")
-    return queryset[:PAGE_SIZE]
+    return client_list_filtered(user, params)[1][:PAGE_SIZE]
 
 
 def dashboard_at_risk(user: User) -> QuerySet:

@@ -435,6 +435,31 @@ def test_evidence_needs_at_least_one_file(acme, staff, today):
         services.evidence_add(actor=staff, incident=incident, files=[])
 
 
+def test_evidence_added_later_is_on_the_audit_trail(acme, staff, today):
+    incident = log(staff, acme, today)
+    services.evidence_add(
+        actor=staff,
+        incident=incident,
+        files=[SimpleUploadedFile(f"mail{i}.pdf", pdf_bytes(), "application/pdf") for i in (1, 2)],
+    )
+    event = AuditEvent.objects.get(client_id=acme.pk, summary__startswith="Evidence added")
+    assert event.actor == staff and "2 file(s)" in event.summary
+    assert event.object_id == incident.pk
+
+
+def test_attaching_more_than_the_limit_of_files_at_once_is_refused(acme, staff, today):
+    from clients.uploads import MAX_FILES_PER_REQUEST
+
+    incident = log(staff, acme, today)
+    files = [
+        SimpleUploadedFile(f"shot{i}.png", png_bytes(), "image/png")
+        for i in range(MAX_FILES_PER_REQUEST + 1)
+    ]
+    with pytest.raises(ActionRefused, match=f"at most {MAX_FILES_PER_REQUEST} files"):
+        services.evidence_add(actor=staff, incident=incident, files=files)
+    assert not Evidence.objects.exists()
+
+
 def test_someone_removed_from_the_team_cannot_correct_their_old_incident(acme, staff, today):
     incident = log(staff, acme, today)
     acme.team.remove(staff)
@@ -529,3 +554,57 @@ def test_risk_refresh_writes_the_assessment_to_the_client(acme, today):
     assert "3 high-severity incidents in 90 days" in stored.risk_explanation
     assert "EUR 4,000.00 overdue now" in stored.risk_explanation
     assert stored.risk_computed_at is not None
+
+
+def high_risk(client, today):
+    """Recent abusive behaviour of high severity: a high signal, until it fades."""
+    for _ in range(3):
+        IncidentFactory(
+            client=client,
+            occurred_on=today - dt.timedelta(days=5),
+            severity=Incident.Severity.HIGH,
+            category=Incident.Category.ABUSIVE,
+        )
+
+
+def test_risk_turning_high_marks_the_client_at_risk_in_the_audit_log(acme, today):
+    high_risk(acme, today)
+
+    services.client_risk_refresh(client=acme, today=today)
+
+    assert Client.objects.get(pk=acme.pk).status == Client.Status.AT_RISK
+    event = AuditEvent.objects.get(client_id=acme.pk, action=AuditEvent.Action.TRANSITION)
+    assert (event.from_state, event.to_state) == ("active", "at_risk")
+    assert event.actor is None and "risk signal" in event.summary
+    assert "high-severity incidents" in event.comment
+
+    services.client_risk_refresh(client=acme, today=today)  # no change, no second event
+    assert AuditEvent.objects.filter(client_id=acme.pk, action="transition").count() == 1
+
+
+def test_daily_refresh_lets_old_incidents_fade(acme, today):
+    high_risk(acme, today)
+    services.client_risk_refresh(client=acme, today=today)
+    before = Client.objects.get(pk=acme.pk)
+    assert before.risk_level == Client.RiskLevel.HIGH
+
+    # A year and a half later nothing new was written; only the daily refresh runs.
+    assert services.clients_risk_refresh_all(today=today + dt.timedelta(days=540)) == 1
+
+    stored = Client.objects.get(pk=acme.pk)
+    assert stored.risk_level != Client.RiskLevel.HIGH
+    assert stored.risk_score < before.risk_score
+    assert stored.risk_computed_at > before.risk_computed_at
+    assert stored.status == Client.Status.ACTIVE
+    assert AuditEvent.objects.filter(client_id=acme.pk, to_state="active").exists()
+
+
+def test_risk_refresh_keeps_the_status_an_offboarding_gave(acme, today):
+    high_risk(acme, today)
+    Client.objects.filter(pk=acme.pk).update(status=Client.Status.OFFBOARDING)
+
+    services.client_risk_refresh(client=acme, today=today)
+
+    stored = Client.objects.get(pk=acme.pk)
+    assert stored.status == Client.Status.OFFBOARDING
+    assert stored.risk_level == Client.RiskLevel.HIGH
