@@ -43,7 +43,7 @@ class CredentialLine:
     url: str
     username: str
     secret: str | None  # None: delivered separately
-    recovery_note: str
+    recovery_note: str | None  # None: there is one, delivered separately
 
 
 @dataclass(frozen=True)
@@ -147,7 +147,9 @@ def handover_context(case: Offboarding, document: Document) -> HandoverContext:
                 username=c.username,
                 secret=None if document.omit_secrets else c.secret,
                 # Recovery notes can hold backup codes: they travel with the secrets.
-                recovery_note="" if document.omit_secrets else c.recovery_note,
+                recovery_note=(None if c.recovery_note else "")
+                if document.omit_secrets
+                else c.recovery_note,
             )
             for c in case.credentials.order_by("system", "id")
         ],

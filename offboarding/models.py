@@ -280,7 +280,12 @@ class Credential(models.Model):
     notes = models.TextField(
         "internal note", blank=True, help_text="For the agency only: never in the handover."
     )
-    recovery_note = models.TextField("2FA / recovery note", blank=True)
+    # Recovery codes are as sensitive as the password: encrypted too, shown on reveal.
+    recovery_note = EncryptedTextField(
+        "2FA / recovery note",
+        blank=True,
+        help_text="Where the second factor lives, backup codes. Encrypted like the secret.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

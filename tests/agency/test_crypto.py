@@ -143,6 +143,7 @@ def test_generate_encryption_key_prints_only_a_new_key_and_a_hint():
 def test_every_encrypted_field_is_found():
     labels = {f"{c.model._meta.label}.{c.field.name}" for c in encrypted_columns()}
     assert "offboarding.Credential.secret" in labels
+    assert "offboarding.Credential.recovery_note" in labels
 
 
 @pytest.fixture

@@ -679,13 +679,29 @@ def test_pushback_is_recorded_and_the_decision_stands(cases, working_case, lead)
 # --- Credentials -----------------------------------------------------------------------------
 
 
-def raw_secret_column(credential: Credential) -> str:
+def raw_secret_column(credential: Credential, column: str = "secret") -> str:
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT secret FROM {Credential._meta.db_table} WHERE id = %s",  # noqa: S608
+            f"SELECT {column} FROM {Credential._meta.db_table} WHERE id = %s",  # noqa: S608
             [credential.pk],
         )
         return cursor.fetchone()[0]
+
+
+def test_a_recovery_note_is_stored_encrypted_like_the_secret(working_case, lead):
+    codes = "Backup codes: 8841-2290 5512-0937"
+    credential = services.credential_save(
+        actor=lead,
+        case=working_case,
+        system="Google Workspace",
+        username="admin@acme.example",
+        secret=SECRET,
+        recovery_note=codes,
+    )
+    stored = raw_secret_column(credential, "recovery_note")
+    assert "8841-2290" not in stored
+    assert crypto.decrypt(stored) == codes
+    assert Credential.objects.get(pk=credential.pk).recovery_note == codes
 
 
 def test_a_secret_is_stored_encrypted_and_decrypts(working_case, lead):

@@ -567,8 +567,16 @@ def test_revealing_through_htmx_answers_only_the_secret_fragment(client, credent
     assert response.status_code == 200
     html = response.content.decode()
     assert SECRET in html
+    assert "Backup codes in the client&#x27;s vault" in html  # revealed with the secret
     assert "<html" not in html
     assert "no-store" in response["Cache-Control"]
+
+
+def test_the_handover_page_hides_recovery_notes_until_revealed(client, credential, lead):
+    client.force_login(lead)
+    page = client.get(reverse("offboarding:handover", args=[credential.case_id])).content.decode()
+    assert "Backup codes" not in page
+    assert "Recorded, shown on reveal" in page
 
 
 @pytest.mark.parametrize("role", ["outsider", "other_lead"])
