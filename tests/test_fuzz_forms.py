@@ -866,7 +866,9 @@ def contact_spec() -> dict[str, F]:
             st.one_of(
                 st.just(""),
                 st.from_regex(
-                    r"[a-z][a-z0-9.]{0,15}@[a-z]{1,10}\.(com|org|example)", fullmatch=True
+                    # A dot never ends the local part nor follows a dot: "a.@b.com" is invalid.
+                    r"[a-z](\.?[a-z0-9]){0,15}@[a-z]{1,10}\.(com|org|example)",
+                    fullmatch=True,
                 ),
             ),
             st.one_of(st.sampled_from(["a@", "@b.c", "a@b", "a b@c.d", "a@b.c\n"]), hostile_text),
