@@ -576,7 +576,7 @@ def test_the_handover_page_hides_recovery_notes_until_revealed(client, credentia
     client.force_login(lead)
     page = client.get(reverse("offboarding:handover", args=[credential.case_id])).content.decode()
     assert "Backup codes" not in page
-    assert "Recorded, shown on reveal" in page
+    assert "Shown on reveal" in page
 
 
 @pytest.mark.parametrize("role", ["outsider", "other_lead"])
