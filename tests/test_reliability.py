@@ -135,3 +135,5 @@ def test_broker_down_keeps_the_document_request(client, lead, manager, settings)
     document = Document.objects.get(case=case)
     assert document.status == Document.Status.QUEUED
     assert response.status_code == 200
+    page = response.content.decode()
+    assert "generation is delayed" in page and "will be produced as soon as" in page
