@@ -142,3 +142,33 @@ def test_two_people_opening_a_case_at_once_open_one(require_postgres, acme, lead
     acme.refresh_from_db()
     assert acme.status == Client.Status.OFFBOARDING
     assert acme.status_before_offboarding == Client.Status.AT_RISK
+
+
+def test_two_managers_posting_the_decision_form_at_once_make_one_decision(
+    require_postgres, cases, acme, manager, manager2
+):
+    """The same race through the real view: two browsers, two requests, one decision."""
+    from django.test import Client as Browser
+    from django.urls import reverse
+
+    case = cases.proposed(acme)
+    url = reverse("offboarding:decide", args=[case.pk])
+    browsers = []
+    for person in (manager, manager2):
+        browser = Browser()
+        browser.force_login(person)
+        browsers.append(browser)
+
+    def post(browser, verdict):
+        response = browser.post(url, {"verdict": verdict, "comment": f"{verdict}, at once."})
+        return response.status_code
+
+    results = at_the_same_time(
+        lambda: post(browsers[0], "approve"), lambda: post(browsers[1], "reject")
+    )
+
+    # The winner is redirected to the case; the other sees the form again with the reason.
+    assert sorted(code for _, code in results) == [200, 302], results
+    case = refreshed(case)
+    assert case.status in (S.APPROVED, S.REJECTED)
+    assert case_events(case, action=AuditEvent.Action.DECISION).count() == 1
