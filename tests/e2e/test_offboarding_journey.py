@@ -69,10 +69,13 @@ def test_staff_proposes_manager_approves_lead_completes(
     # 2. The manager approves, seeing the evidence summary.
     manager_page = browser.new_page()
     login(manager_page, manager)
-    expect(manager_page.get_by_role("navigation", name="Main navigation")).to_contain_text(
-        "Approvals 1"
+    navigation = manager_page.get_by_role("navigation", name="Main navigation")
+    expect(navigation).to_contain_text("Approvals 1")
+    # The dashboard lists it too, under "Awaiting your decision".
+    expect(manager_page.get_by_role("region", name="Awaiting your decision")).to_contain_text(
+        "Vantage Motors Regional"
     )
-    manager_page.get_by_role("link", name="Approvals").click()
+    navigation.get_by_role("link", name="Approvals").click()
     manager_page.get_by_role("link", name="Vantage Motors Regional").click()
     expect(manager_page.get_by_text("Abusive or disrespectful behaviour: 1")).to_be_visible()
     manager_page.get_by_label("Comment").fill("Agreed: we protect our people.")
