@@ -23,7 +23,7 @@ def dashboard(request):
         .order_by("-risk_score", "name")[:AT_RISK_SHOWN]
     )
     open_cases = open_cases_for_user(request.user)
-    awaiting = awaiting_decision(request.user)
+    awaiting = awaiting_decision(request.user)  # its count is the nav's (context processor)
     return render(
         request,
         "agency/dashboard.html",
@@ -31,7 +31,6 @@ def dashboard(request):
             "at_risk": at_risk,
             "client_count": visible.count(),
             "awaiting": awaiting[:CASES_SHOWN],
-            "awaiting_count": awaiting.count(),
             "open_cases": [
                 (case, next_step(case_steps(case))) for case in open_cases[:CASES_SHOWN]
             ],

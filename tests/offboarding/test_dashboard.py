@@ -41,3 +41,31 @@ def test_lead_sees_open_cases_of_their_clients_with_the_next_step(
 def test_dashboard_says_when_nothing_is_open(client, staff):
     body = dashboard(client, staff)
     assert "No offboarding is under way for your clients." in body
+
+
+def test_an_outsider_sees_no_case_and_no_proposal_on_the_dashboard(
+    client, cases, outsider, acme, globex
+):
+    cases.proposed(acme)
+    cases.approved(globex)
+    body = dashboard(client, outsider)
+    assert acme.name not in body and globex.name not in body
+    assert "Awaiting your decision" not in body
+    assert "No offboarding is under way for your clients." in body
+
+
+def test_dashboard_counts_once_what_awaits_a_decision(client, cases, manager, lead):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cases.proposed(ClientFactory(name="Counted Once", account_lead=lead))
+    client.force_login(manager)
+    with CaptureQueriesContext(connection) as ctx:
+        body = client.get(reverse("dashboard")).content.decode()
+    proposed_counts = [
+        q["sql"]
+        for q in ctx.captured_queries
+        if "COUNT(" in q["sql"] and "\"status\" = 'proposed'" in q["sql"]
+    ]
+    assert len(proposed_counts) == 1, proposed_counts
+    assert 'text-bg-warning">1</span>' in body
