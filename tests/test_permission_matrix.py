@@ -232,6 +232,7 @@ KNOWN_BUGS: dict[str, str] = {}
 
 # --- The URL patterns, read from the resolver ----------------------------------------------
 
+# Django's admin is walked with one rule for all its pages in tests/agency/test_admin_access.py.
 SKIPPED_NAMESPACES = {"admin"}
 
 
