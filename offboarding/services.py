@@ -800,9 +800,9 @@ def document_enqueue(*, document_id: int) -> bool:
             "Document %s could not be queued; it stays queued for the sweep.", document_id
         )
         return False
-    Document.objects.filter(pk=document_id, status=Document.Status.QUEUED).update(
-        enqueued_at=timezone.now()
-    )
+    # Whatever its status by now: a free worker may already have started on it, and a
+    # filter on "queued" then left the hand-over unrecorded.
+    Document.objects.filter(pk=document_id).update(enqueued_at=timezone.now())
     return True
 
 

@@ -361,3 +361,107 @@ def test_with_all_of_redis_down_the_export_still_answers_at_once(
     assert document.enqueued_at is None
     assert f"Document {document.pk} could not be queued" in caplog.text
     assert answered_in < 5, f"the request took {answered_in:.1f} s with Redis down"
+
+
+# --- A Redis that really stops and starts again -----------------------------------------------
+
+
+class PrivateRedis:
+    """A redis-server of this test's own on a free loopback port, so that stopping it
+    leaves the shared Redis (and every other test) alone."""
+
+    def __init__(self, workdir: Path):
+        import socket
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.workdir = workdir
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""]
+            + ["--appendonly", "no", "--dir", str(self.workdir)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                redis.Redis.from_url(self.url).ping()
+                return
+            except redis.ConnectionError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+
+@pytest.fixture
+def private_redis(broker_url, tmp_path):
+    import shutil
+
+    if not shutil.which("redis-server"):
+        from tests.conftest import missing
+
+        missing("needs redis-server on the PATH")
+    server = PrivateRedis(tmp_path)
+    server.start()
+    yield server
+    server.stop()
+
+
+def test_redis_stopped_pages_keep_serving_and_the_document_follows_when_it_is_back(
+    private_redis, handover_case, lead, settings, client
+):
+    from django.urls import reverse
+
+    client.force_login(lead)
+    case_url = reverse("offboarding:detail", args=[handover_case.pk])
+    with redis_at(private_redis.url):
+        settings.CELERY_BROKER_URL = private_redis.url
+        assert client.get("/healthz").status_code == 200
+        # A first document while Redis runs: Celery's connection pool is now live.
+        first = services.document_request(
+            actor=lead, case=handover_case, kind=Document.Kind.DOSSIER
+        )
+        first.refresh_from_db()
+        assert first.enqueued_at is not None
+
+        private_redis.stop()  # the real server goes away under the open connections
+
+        for url in (reverse("dashboard"), reverse("clients:list"), case_url):
+            assert client.get(url).status_code == 200, url
+        health = client.get("/healthz")
+        assert health.status_code == 503 and health.json()["broker"] == "down"
+        started = time.monotonic()
+        response = client.post(
+            reverse("offboarding:handover_export", args=[handover_case.pk]),
+            {"passphrase": "", "passphrase_again": ""},
+            follow=True,
+        )
+        assert time.monotonic() - started < 15
+        assert response.status_code == 200
+        assert "generation is delayed" in response.content.decode()
+        document = Document.objects.get(case=handover_case, kind=Document.Kind.HANDOVER)
+        assert document.status == Document.Status.QUEUED and document.enqueued_at is None
+
+        private_redis.start()  # back, empty: it kept nothing on disk
+        assert client.get("/healthz").status_code == 200
+        with running_worker():
+            # The sweep hands over what never reached the broker. (The first document's
+            # message died with the server: the sweep sends it again once it has waited
+            # 30 minutes, which this test does not.)
+            assert services.documents_requeue_stuck(older_than_seconds=0) == 1
+            document = wait_for(document, READY, Document.Status.FAILED, timeout=60)
+    assert document.status == READY, document.error
+    assert document.attempts == 1
+    _, reader = stored_pdf(document)
+    assert "Google Ads" in pdf_text(reader)
