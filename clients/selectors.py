@@ -10,6 +10,7 @@ from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
+from agency.errors import NotVisible
 from agency.models import AuditEvent, User
 
 from .filters import ClientFilter
@@ -43,6 +44,8 @@ def client_for_user(user: User, pk: int) -> Client:
         .first()
     )
     if client is None:
+        if Client.objects.filter(pk=pk).exists():
+            raise NotVisible("No such client.", client_id=pk)
         raise Http404("No such client.")
     return client
 
@@ -229,7 +232,7 @@ def client_timeline(client: Client, *, limit: int = 200) -> list[TimelineEntry]:
             )
         )
     for event in AuditEvent.objects.filter(client_id=client.pk).exclude(
-        action__in=[AuditEvent.Action.DOWNLOAD]
+        action__in=[AuditEvent.Action.DOWNLOAD, AuditEvent.Action.ACCESS_DENIED]
     )[:limit]:
         entries.append(
             TimelineEntry(

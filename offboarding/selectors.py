@@ -11,6 +11,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
+from agency.errors import NotVisible
 from agency.models import AuditEvent, User
 from clients.models import Incident
 from clients.selectors import clients_for_user, payment_statement
@@ -49,6 +50,9 @@ def case_for_user(user: User, pk: int) -> Offboarding:
         .first()
     )
     if case is None:
+        client_id = Offboarding.objects.filter(pk=pk).values_list("client_id", flat=True).first()
+        if client_id is not None:
+            raise NotVisible("No such offboarding case.", client_id=client_id, case_id=pk)
         raise Http404("No such offboarding case.")
     return case
 
@@ -262,7 +266,12 @@ def evidence_summary(case: Offboarding, *, today: dt.date | None = None) -> Evid
 
 
 def case_timeline(case: Offboarding) -> QuerySet[AuditEvent]:
-    return AuditEvent.objects.filter(case_id=case.pk).order_by("-created_at", "-id")
+    # Refused access stays in the audit log (the admin), not in the case's story.
+    return (
+        AuditEvent.objects.filter(case_id=case.pk)
+        .exclude(action=AuditEvent.Action.ACCESS_DENIED)
+        .order_by("-created_at", "-id")
+    )
 
 
 def case_age_days(case: Offboarding) -> int:

@@ -79,3 +79,44 @@ def test_refused_access_is_written_to_the_audit_log(client, staff):
     event = AuditEvent.objects.get(action=AuditEvent.Action.ACCESS_DENIED)
     assert event.actor == staff
     assert "/approvals/" in event.summary
+
+
+def test_a_404_hiding_another_clients_record_is_audited_as_refused_access(client, lead):
+    from agency.models import AuditEvent
+    from tests.factories import ClientFactory, UserFactory
+
+    foreign = ClientFactory(account_lead=UserFactory(role="lead"))
+    client.force_login(lead)
+
+    assert client.get(reverse("clients:detail", args=[foreign.pk])).status_code == 404
+    event = AuditEvent.objects.get(action=AuditEvent.Action.ACCESS_DENIED)
+    assert event.actor == lead and event.client_id == foreign.pk
+    assert f"/clients/{foreign.pk}/" in event.summary
+
+    # A client that does not exist is a plain 404, with nothing to log.
+    assert client.get(reverse("clients:detail", args=[10**9])).status_code == 404
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.ACCESS_DENIED).count() == 1
+
+
+def test_a_404_hiding_another_clients_case_is_audited_and_stays_off_its_timeline(
+    client, lead, other_lead, manager
+):
+    from agency.models import AuditEvent
+    from offboarding import services
+    from offboarding.selectors import case_timeline
+    from tests.factories import ClientFactory
+
+    foreign = ClientFactory(account_lead=other_lead)
+    case = services.offboarding_open(
+        actor=other_lead,
+        client=foreign,
+        summary="Scope creep.",
+        timing="with_notice",
+        no_incident_justification="Nothing written down yet.",
+    )
+    client.force_login(lead)
+
+    assert client.get(reverse("offboarding:detail", args=[case.pk])).status_code == 404
+    event = AuditEvent.objects.get(action=AuditEvent.Action.ACCESS_DENIED)
+    assert (event.case_id, event.client_id, event.actor) == (case.pk, foreign.pk, lead)
+    assert event not in case_timeline(case)
