@@ -72,6 +72,28 @@ def test_session_expires_after_idle_time(settings):
     assert settings.SESSION_COOKIE_AGE <= 12 * 60 * 60
 
 
+def test_an_idle_session_signs_the_user_out_and_activity_keeps_it(client, lead, settings):
+    import datetime as dt
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    client.force_login(lead)
+    key = client.session.session_key
+
+    # Each request pushes the expiry a full idle period ahead.
+    Session.objects.filter(pk=key).update(expire_date=timezone.now() + dt.timedelta(minutes=5))
+    assert client.get(reverse("dashboard")).status_code == 200
+    renewed = Session.objects.get(pk=key).expire_date
+    assert renewed > timezone.now() + dt.timedelta(seconds=settings.SESSION_COOKIE_AGE - 60)
+
+    # Idle past the limit: the next request goes to the login page.
+    Session.objects.filter(pk=key).update(expire_date=timezone.now() - dt.timedelta(seconds=1))
+    response = client.get(reverse("dashboard"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
 def test_refused_access_is_written_to_the_audit_log(client, staff):
     client.force_login(staff)
     response = client.get(reverse("offboarding:approvals"))
