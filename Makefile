@@ -66,11 +66,7 @@ seed: migrate
 	$(DEV_ENV) $(BIN)/python manage.py seed_volume
 
 bench: dev-install
-	mkdir -p bench/out
-	{ date; nproc; $(DEV_ENV) $(BIN)/python bench/render.py; \
-	  $(DEV_ENV) $(BIN)/python bench/load.py; \
-	  $(DEV_ENV) $(BIN)/python bench/documents.py; } 2>&1 | tee bench/out/latest.txt
-	@echo "Figures in bench/out/latest.txt; the reviewed results are kept in bench/RESULTS.md."
+	PY=$(BIN)/python bash bench/run.sh
 
 clean:
 	rm -rf $(VENV) var
