@@ -176,6 +176,31 @@ def test_handover_lists_every_credential_asset_and_project(handover_case):
     assert "delivered separately" not in pdf_text(document)
 
 
+def test_handover_prints_each_field_of_a_login_on_its_own_line(handover_case, lead):
+    # One block per login with newline-separated fields (white-space: pre-line): the
+    # template's line breaks are the layout, and a note's own line breaks are kept.
+    services.credential_save(
+        actor=lead,
+        case=handover_case,
+        system="Zendesk",
+        username="support@acme.example",
+        secret="Zd-77-secret",
+        url="https://acme.zendesk.example",
+        recovery_note="Backup codes in the vault\nPhone: the office mobile",
+    )
+    document = request_and_render(handover_case, K.HANDOVER)
+
+    lines = [line.strip() for line in pdf_text(document).splitlines()]
+    start = lines.index(f"{len(CREDENTIALS) + 1}. Zendesk")
+    assert lines[start + 1 : start + 6] == [
+        "Address: https://acme.zendesk.example",
+        "Username: support@acme.example",
+        "Password / secret: Zd-77-secret",
+        "2FA / recovery: Backup codes in the vault",
+        "Phone: the office mobile",
+    ]
+
+
 def test_handover_numbers_every_page_page_x_of_n(handover_case):
     document = request_and_render(handover_case, K.HANDOVER)
 
