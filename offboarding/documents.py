@@ -242,6 +242,15 @@ def dossier_context(case: Offboarding, document: Document) -> InternalContext:
     from agency.models import AuditEvent
 
     client = case.client
+    # The incidents the proposal cites come first and are marked; the rest of the client's
+    # record follows, since a manager weighs the whole history.
+    cited = set(case.incidents.values_list("pk", flat=True))
+    incidents = sorted(
+        client.incidents.select_related("reported_by").prefetch_related("evidence"),
+        key=lambda incident: incident.pk not in cited,
+    )
+    for incident in incidents:
+        incident.cited = incident.pk in cited
     return InternalContext(
         agency=_agency(case),
         case=case,
@@ -250,9 +259,8 @@ def dossier_context(case: Offboarding, document: Document) -> InternalContext:
         version=document.version,
         call=_call(case),
         extra={
-            "incidents": list(
-                client.incidents.select_related("reported_by").prefetch_related("evidence")
-            ),
+            "incidents": incidents,
+            "cited_count": len(cited),
             "remediations": list(client.remediations.select_related("recorded_by")),
             "statement": payment_statement(client, today=timezone.localdate()),
             "events": list(AuditEvent.objects.filter(case_id=case.pk).order_by("created_at", "id")),

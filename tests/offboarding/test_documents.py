@@ -448,6 +448,23 @@ def test_dossier_says_internal_on_every_page(cases, acme, lead):
         assert f"Page {number} of {len(texts)}" in text
 
 
+def test_dossier_puts_the_incidents_the_proposal_cites_first_and_marks_them(cases, acme):
+    IncidentFactory(
+        client=acme, title="Older complaint about tone", occurred_on=dt.date(2026, 1, 5)
+    )
+    cited = IncidentFactory(client=acme, title="Abusive call with the team")
+    case = cases.in_progress(acme, incidents=[cited])
+
+    text = pdf_text(request_and_render(case, K.DOSSIER))
+
+    assert "Incidents (2, 1 cited in the proposal)" in text
+    assert text.index("Abusive call with the team") < text.index("Older complaint about tone")
+    cited_line = next(line for line in text.splitlines() if "Abusive call" in line)
+    assert cited_line.startswith("CITED")
+    other_line = next(line for line in text.splitlines() if "Older complaint" in line)
+    assert "CITED" not in other_line
+
+
 def test_call_brief_contains_the_script_and_is_marked_internal(working_case, cases):
     call = cases.call_plan(
         working_case, talking_points="- Thank them\n- Name the end date", referral_name="Blue Fox"
