@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from agency import crypto
 from agency.models import AuditEvent, User
 from agency.services import audit_record
 from clients import dates
@@ -879,7 +880,7 @@ def document_render(*, document_id: int) -> Document | None:
     fd, tmp = tempfile.mkstemp(dir=final_path.parent, prefix=".render-", suffix=".pdf")
     try:
         with os.fdopen(fd, "wb") as out:
-            out.write(rendered.data)
+            out.write(crypto.encrypt_bytes(rendered.data))  # secrets stay encrypted at rest
             out.flush()
             os.fsync(out.fileno())
         os.replace(tmp, final_path)  # atomic: a reader sees the whole file or none

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -767,7 +768,9 @@ def document_download(request, pk: int, document_pk: int):
         raise Http404("This document is not ready.")
     services.document_download(actor=request.user, document=document, request=request)
     response = private_file_response(
-        document.file, download_name=document.download_name, content_type="application/pdf"
+        ContentFile(document.read_pdf()),
+        download_name=document.download_name,
+        content_type="application/pdf",
     )
     return response
 

@@ -9,6 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from agency import crypto
 from agency.models import AuditEvent
 from offboarding import services
 from offboarding.models import Credential, Document
@@ -85,7 +86,8 @@ def test_backup_restores_into_an_empty_database(require_postgres, offboarded_cas
             ).fetchone()[0]
         restored_file = media / file_name
         assert restored_file.read_bytes() == original
-        assert hashlib.sha256(restored_file.read_bytes()).hexdigest() == sha
+        # Files travel encrypted too: the restored file decrypts, with the keys, to the PDF.
+        assert hashlib.sha256(crypto.decrypt_bytes(restored_file.read_bytes())).hexdigest() == sha
         # Secrets travel encrypted: the archive's database holds the token, not the secret.
         assert SECRET not in secret_column
         assert Credential.objects.get().secret == SECRET

@@ -4,15 +4,17 @@ Every check of what is stored reads the raw column with SQL: the ORM would decry
 """
 
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet, InvalidToken
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection
 
 from agency import crypto
 from agency.management.commands.rotate_encryption_key import encrypted_columns
-from offboarding.models import Credential, Offboarding
+from offboarding.models import Credential, Document, Offboarding
 
 from ..factories import ClientFactory, UserFactory
 
@@ -268,3 +270,81 @@ def test_rotation_refuses_a_bad_key_setting(settings, db):
     settings.CLEANBREAK_ENCRYPTION_KEYS = ["not-a-fernet-key"]
     with pytest.raises(CommandError, match="generate_encryption_key"):
         rotate()
+
+
+# --- Document files: a handover PDF holds every password --------------------------------
+
+PDF = b"%PDF-1.7\n" + b"stand-in for a rendered handover " * 50
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    return tmp_path / "media"
+
+
+def make_document(case, content: bytes, version: int = 1) -> Document:
+    """A ready document whose file holds `content` exactly as given (token or clear)."""
+    name = f"documents/{case.pk}/handover-v{version}.pdf"
+    path = Path(settings.MEDIA_ROOT) / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+    return Document.objects.create(
+        case=case,
+        kind=Document.Kind.HANDOVER,
+        version=version,
+        requested_by=case.created_by,
+        status=Document.Status.READY,
+        file=name,
+    )
+
+
+def stored_bytes(document: Document) -> bytes:
+    return Path(document.file.path).read_bytes()
+
+
+def test_rotation_moves_document_files_to_the_new_key(settings, key_a, case, media):
+    under_a = make_document(case, crypto.encrypt_bytes(PDF), version=1)
+    in_clear = make_document(case, PDF, version=2)  # written before files were encrypted
+    settings.CLEANBREAK_ENCRYPTION_KEYS = [KEY_B, KEY_A]
+    fresh = make_document(case, crypto.encrypt_bytes(PDF), version=3)
+    fresh_token = stored_bytes(fresh)
+
+    output = rotate()
+
+    assert "offboarding.Document files: 2 re-encrypted, 1 already under the newest key" in output
+    assert stored_bytes(fresh) == fresh_token
+    settings.CLEANBREAK_ENCRYPTION_KEYS = [KEY_B]  # the old key is gone
+    for document in (under_a, in_clear, fresh):
+        assert not stored_bytes(document).startswith(b"%PDF")
+        assert Fernet(KEY_B).decrypt(stored_bytes(document)) == PDF
+        assert document.read_pdf() == PDF
+    assert sorted(p.name for p in (media / f"documents/{case.pk}").iterdir()) == [
+        "handover-v1.pdf",
+        "handover-v2.pdf",
+        "handover-v3.pdf",
+    ]  # no temporary file left behind
+    assert "0 re-encrypted, 3 already" in rotate()  # a second run changes nothing
+
+
+def test_dry_run_leaves_document_files_alone(settings, key_a, case, media):
+    document = make_document(case, crypto.encrypt_bytes(PDF))
+    before = stored_bytes(document)
+    settings.CLEANBREAK_ENCRYPTION_KEYS = [KEY_B, KEY_A]
+    assert "offboarding.Document files: 1 would be re-encrypted" in rotate("--dry-run")
+    assert stored_bytes(document) == before
+
+
+def test_a_file_under_an_unknown_key_stops_the_rotation_before_any_change(
+    settings, key_a, case, media
+):
+    make_credential(case, "hunter2")
+    secret_before = raw_secret(Credential.objects.get().pk)
+    lost = make_document(case, Fernet(KEY_UNKNOWN).encrypt(PDF))
+    settings.CLEANBREAK_ENCRYPTION_KEYS = [KEY_B, KEY_A]
+
+    with pytest.raises(CommandError) as failure:
+        rotate()
+
+    assert f"offboarding.Document files: pk {lost.pk}" in str(failure.value)
+    assert raw_secret(Credential.objects.get().pk) == secret_before  # nothing was rotated

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 from pathlib import Path
 
 import pytest
@@ -19,9 +20,9 @@ from django.db.models.signals import post_save
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
-from pypdf.errors import FileNotDecryptedError
+from pypdf.errors import FileNotDecryptedError, PdfReadError
 
-from agency import celery_app
+from agency import celery_app, crypto
 from agency.models import AuditEvent
 from clients.models import Client, Evidence, Incident
 from offboarding import services
@@ -45,7 +46,7 @@ def squash(text: str) -> str:
 
 
 def pdf_reader(document: Document, password: str | None = None) -> PdfReader:
-    reader = PdfReader(document.file.path)
+    reader = PdfReader(io.BytesIO(document.read_pdf()))
     if password is not None:
         reader.decrypt(password)
     return reader
@@ -242,13 +243,13 @@ def test_rendered_handover_record_matches_its_file(handover_case):
     before = timezone.now()
     document = request_and_render(handover_case, K.HANDOVER)
 
-    data = Path(document.file.path).read_bytes()
+    data = document.read_pdf()
     assert document.status == DS.READY
     assert document.error == ""
     assert data.startswith(b"%PDF-")
     assert document.size == len(data)
     assert document.sha256 == hashlib.sha256(data).hexdigest()
-    assert document.page_count == len(PdfReader(document.file.path).pages)
+    assert document.page_count == len(PdfReader(io.BytesIO(data)).pages)
     assert document.started_at is not None and document.finished_at is not None
     assert before <= document.started_at <= document.finished_at <= timezone.now()
     assert document.attempts == 1
@@ -287,6 +288,25 @@ LONG_TOKEN = "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9" * 5  # 180 characters, no br
 LONG_URL = "https://business.facebook.com/settings/partners?business_id=1234567890123456" + (
     "&asset_id=9876543210987654" * 3
 )
+
+
+def test_stored_file_is_encrypted_at_rest_and_decrypts_to_the_pdf(handover_case):
+    # A handover holds every password: on disk (and in backups of the media folder) it is
+    # a Fernet token under CLEANBREAK_ENCRYPTION_KEYS, never a readable PDF.
+    document = request_and_render(handover_case, K.HANDOVER)
+
+    stored = Path(document.file.path).read_bytes()
+    assert not stored.startswith(b"%PDF")
+    assert b"%PDF" not in stored
+    with pytest.raises(PdfReadError):
+        PdfReader(io.BytesIO(stored))
+    assert hashlib.sha256(stored).hexdigest() != document.sha256
+    pdf = crypto.decrypt_bytes(stored)
+    assert pdf == document.read_pdf()
+    assert hashlib.sha256(pdf).hexdigest() == document.sha256
+    assert CREDENTIALS[0][2] in squash(
+        "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    )
 
 
 def test_long_credential_and_asset_values_wrap_inside_the_page(handover_case, lead):
@@ -348,17 +368,17 @@ def test_protected_handover_is_encrypted_and_opens_only_with_the_passphrase(hand
     assert document.protected
     document = render(document)
 
-    reader = PdfReader(document.file.path)
+    reader = pdf_reader(document)
     assert reader.is_encrypted
     with pytest.raises(FileNotDecryptedError):
         reader.pages[0].extract_text()  # nothing readable without the passphrase
 
-    wrong = PdfReader(document.file.path)
+    wrong = pdf_reader(document)
     assert not wrong.decrypt("not-the-passphrase")  # PasswordType.NOT_DECRYPTED == 0
     with pytest.raises(FileNotDecryptedError):
         wrong.pages[0].extract_text()
 
-    right = PdfReader(document.file.path)
+    right = pdf_reader(document)
     assert right.decrypt(PASSPHRASE)
     text = squash("\n".join(page.extract_text() for page in right.pages))
     assert squash(CREDENTIALS[0][2]) in text
@@ -767,7 +787,7 @@ def test_a_failed_document_shows_its_error_and_renders_after_a_retry(
     assert document.status == DS.READY
     assert document.error == ""
     assert Path(document.file.path).is_relative_to(tmp_path / "media-fixed")
-    assert document.sha256 == hashlib.sha256(Path(document.file.path).read_bytes()).hexdigest()
+    assert document.sha256 == hashlib.sha256(document.read_pdf()).hexdigest()
     assert AuditEvent.objects.filter(case_id=handover_case.pk, summary__contains="retried").exists()
 
 
@@ -838,7 +858,7 @@ def test_a_copy_that_loses_the_race_leaves_the_recorded_file_alone(handover_case
         post_save.disconnect(second_worker_finishes_first, sender=Document)
 
     assert overtaken and overtaken[0].status == DS.READY
-    data = Path(stored.file.path).read_bytes()
+    data = stored.read_pdf()
     assert stored.sha256 == overtaken[0].sha256
     assert stored.sha256 == hashlib.sha256(data).hexdigest()
     assert stored.size == len(data)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 from html import unescape
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -208,7 +207,8 @@ def test_download_is_the_pdf_as_an_attachment_and_is_audited(client, lead, acme_
         'attachment; filename="handover-acme-rockets-v1.pdf"'
     )
     assert document.download_name == "handover-acme-rockets-v1.pdf"
-    assert data == Path(document.file.path).read_bytes()
+    assert data == document.read_pdf()
+    assert data.startswith(b"%PDF-")
     assert hashlib.sha256(data).hexdigest() == document.sha256
     assert response["X-Content-Type-Options"] == "nosniff"
     event = AuditEvent.objects.get(case_id=acme_case.pk, action=AuditEvent.Action.DOWNLOAD)

@@ -98,7 +98,7 @@ def wait_for(document: Document, *statuses: str, timeout: float) -> Document:
 
 
 def stored_pdf(document: Document) -> tuple[bytes, PdfReader]:
-    data = (Path(settings.MEDIA_ROOT) / document.file.name).read_bytes()
+    data = document.read_pdf()
     return data, PdfReader(io.BytesIO(data))
 
 

@@ -14,7 +14,9 @@ Rotating the encryption key, step by step:
    somewhere safe until every backup taken before step 4 has expired: those backups hold
    secrets encrypted under it.
 
-Every EncryptedTextField of every installed model is covered. The raw column is read and
+Every EncryptedTextField of every installed model is covered, and so is every generated
+document file (offboarding.Document.file: a handover holds every password, so its file is
+encrypted too; a file still in clear from before that is encrypted). The raw column is read and
 written with SQL, since the field itself decrypts on load and encrypts on save. Rows
 already under the newest key are left alone, so running the command again is harmless.
 Before anything is written, every secret is checked: if any cannot be decrypted with the
@@ -27,7 +29,10 @@ transaction per batch; a row changed by someone else in the meantime is not over
 from __future__ import annotations
 
 import dataclasses
+import os
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken
 from django.apps import apps
@@ -40,6 +45,7 @@ from django.db.models import Field, Model
 from agency import crypto
 from agency.fields import EncryptedTextField
 
+FILES_LABEL = "offboarding.Document files"
 LISTED_FAILURES = 20  # per column; the count says how many more there are
 
 
@@ -123,7 +129,10 @@ class Command(BaseCommand):
 
         # 1. Check everything before writing anything.
         tallies = {column.label: self.check(column) for column in columns}
+        files = self.check_files()
         failures = [(label, tally.failed) for label, tally in tallies.items() if tally.failed]
+        if files.failed:
+            failures.append((FILES_LABEL, files.failed))
         if failures:
             raise CommandError(self.failure_message(failures, changed=False))
 
@@ -134,6 +143,10 @@ class Command(BaseCommand):
                     f"{column.label}: {tally.stale} would be re-encrypted, "
                     f"{tally.current} already under the newest key."
                 )
+            self.note(
+                f"{FILES_LABEL}: {files.stale} would be re-encrypted, "
+                f"{files.current} already under the newest key."
+            )
             self.note("Dry run: nothing was changed.")
             return
 
@@ -147,6 +160,13 @@ class Command(BaseCommand):
             )
             if tally.failed:
                 failures.append((column.label, tally.failed))
+        files = self.rotate_files()
+        self.note(
+            f"{FILES_LABEL}: {files.rotated} re-encrypted, "
+            f"{files.current} already under the newest key."
+        )
+        if files.failed:
+            failures.append((FILES_LABEL, files.failed))
         if failures:  # only if a row was written with an unknown key while this ran
             raise CommandError(self.failure_message(failures, changed=True))
         self.note(
@@ -229,6 +249,74 @@ class Command(BaseCommand):
                         cursor.execute(update, [rotated, pk, token])
                         tally.rotated += cursor.rowcount
             after = rows[-1][0]
+        return tally
+
+    # --- Document files -----------------------------------------------------------------
+
+    def stored_files(self) -> Iterator[tuple[int, Path]]:
+        """(document pk, path) of every generated document file that exists on disk."""
+        from django.core.files.storage import default_storage
+
+        from offboarding.models import Document
+
+        documents = Document.objects.using(self.connection.alias).exclude(file="")
+        for pk, name in documents.order_by("pk").values_list("pk", "file").iterator():
+            path = Path(default_storage.path(name))
+            if path.exists():  # a file lost from disk has nothing left to rotate
+                yield pk, path
+
+    def file_state(self, content: bytes) -> str:
+        if content.startswith(b"%PDF-"):
+            return "clear"  # written before files were encrypted
+        try:
+            self.newest.decrypt(content)
+        except InvalidToken:
+            pass
+        else:
+            return "current"
+        try:
+            crypto.decrypt_bytes(content)
+        except crypto.DecryptionFailed:
+            return "failed"
+        return "stale"
+
+    def check_files(self) -> Tally:
+        tally = Tally()
+        for pk, path in self.stored_files():
+            state = self.file_state(path.read_bytes())
+            if state == "current":
+                tally.current += 1
+            elif state == "failed":
+                tally.failed.append(pk)
+            else:
+                tally.stale += 1
+        return tally
+
+    def rotate_files(self) -> Tally:
+        tally = Tally()
+        for pk, path in self.stored_files():
+            content = path.read_bytes()
+            state = self.file_state(content)
+            if state == "current":
+                tally.current += 1
+                continue
+            if state == "failed":
+                tally.failed.append(pk)
+                continue
+            rewrite = crypto.encrypt_bytes if state == "clear" else crypto.rotate_bytes
+            token = rewrite(content)
+            # A new file beside the old one, then an atomic rename: never half a file.
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".rotate-")
+            try:
+                with os.fdopen(fd, "wb") as out:
+                    out.write(token)
+                    out.flush()
+                    os.fsync(out.fileno())
+                os.replace(tmp, path)
+            finally:
+                if os.path.exists(tmp):
+                    os.unlink(tmp)
+            tally.rotated += 1
         return tally
 
     # --- Output -------------------------------------------------------------------------
