@@ -1,7 +1,13 @@
 """Refused access goes to the audit log: who tried what, when, from where.
 
 That is every 403, and every 404 that hides a client or case the person may not see
-(agency.errors.NotVisible); a 404 for what does not exist is not logged."""
+(agency.errors.NotVisible); a 404 for what does not exist is not logged.
+
+And a signed-in session's idle timeout is renewed on activity, at most once a minute."""
+
+import time
+
+from django.conf import settings
 
 from .errors import NotVisible
 from .models import AuditEvent
@@ -32,3 +38,31 @@ class AuditRefusedAccessMiddleware:
         if isinstance(exception, NotVisible):
             request._not_visible = exception  # answered 404 below; logged on the way out
         return None
+
+
+RENEWED_AT = "_renewed_at"
+
+
+class SessionRenewalMiddleware:
+    """Keep a signed-in session alive while it is used, without a write per request.
+
+    SESSION_COOKIE_AGE is an idle timeout. Saving the session pushes its expiry (in the
+    database and in the cookie) a full age ahead; instead of saving on every request
+    (SESSION_SAVE_EVERY_REQUEST, one UPDATE and one commit each time), the session is
+    marked changed when its last renewal is older than SESSION_RENEW_SECONDS. A session
+    therefore ends between AGE - RENEW and AGE seconds after its last request. Placed
+    right after SessionMiddleware, so its mark is seen when that one saves.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        # Only a signed-in session (logging out flushes it; an anonymous one stays empty).
+        if session is not None and session.get("_auth_user_id"):
+            now = int(time.time())
+            if now - session.get(RENEWED_AT, 0) >= settings.SESSION_RENEW_SECONDS:
+                session[RENEWED_AT] = now
+        return response

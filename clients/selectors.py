@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -30,10 +30,29 @@ def clients_for_user(user: User) -> QuerySet[Client]:
     return qs.filter(pk__in=led.union(on_team))
 
 
+def visible_row(user: User, client: str = "") -> Q:
+    """The condition that one row's client is visible to this person, for a lookup by key.
+
+    `client` is the path from the row to its client ("" for a client itself, "client" for
+    a case). The same rule as clients_for_user, written as a condition on that one client
+    (its lead, or an EXISTS on its team) rather than the whole visible set, which a lookup
+    of one row would otherwise build and hash in full.
+    """
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    if user.is_manager:
+        return Q()
+    prefix = f"{client}__" if client else ""
+    on_team = Client.team.through.objects.filter(
+        client_id=OuterRef(f"{prefix}pk" if client else "pk"), user=user
+    )
+    return Q(**{f"{prefix}account_lead": user}) | Q(Exists(on_team))
+
+
 def client_for_user(user: User, pk: int) -> Client:
     """One client, or 404 when it does not exist or this person may not see it."""
     client = (
-        clients_for_user(user)
+        Client.objects.filter(visible_row(user))
         .select_related("account_lead")
         .prefetch_related(
             Prefetch("contacts", queryset=Contact.objects.all()),

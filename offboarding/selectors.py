@@ -14,7 +14,7 @@ from django.utils import timezone
 from agency.errors import NotVisible
 from agency.models import AuditEvent, User
 from clients.models import Incident
-from clients.selectors import clients_for_user, payment_statement
+from clients.selectors import clients_for_user, payment_statement, visible_row
 
 from .models import Asset, CallPlan, Credential, Deliverable, Offboarding
 
@@ -30,7 +30,7 @@ def cases_for_user(user: User) -> QuerySet[Offboarding]:
 
 def case_for_user(user: User, pk: int) -> Offboarding:
     case = (
-        cases_for_user(user)
+        Offboarding.objects.filter(visible_row(user, "client"))
         .select_related(
             "client",
             "client__account_lead",

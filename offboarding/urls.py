@@ -8,6 +8,7 @@ urlpatterns = [
     path("approvals/", views.approvals, name="approvals"),
     path("clients/<int:client_pk>/offboard/", views.case_start, name="start"),
     path("offboardings/<int:pk>/", views.case_detail, name="detail"),
+    path("offboardings/<int:pk>/history/", views.case_history, name="history"),
     path("offboardings/<int:pk>/proposal/", views.proposal_edit, name="proposal"),
     path("offboardings/<int:pk>/submit/", views.submit, name="submit"),
     path("offboardings/<int:pk>/decision/", views.decide, name="decide"),

@@ -55,6 +55,8 @@ from .selectors import (
 )
 
 PAGE_SIZE = 25
+TIMELINE_SHOWN = 20  # latest audit events on the case page; the rest on its history page
+HISTORY_PAGE_SIZE = 50
 
 
 def _allow(allowed: bool, message: str) -> None:
@@ -204,6 +206,7 @@ def case_detail(request, pk: int):
     case = case_for_user(request.user, pk)
     user = request.user
     steps = case_steps(case)
+    timeline = list(case_timeline(case)[: TIMELINE_SHOWN + 1])  # one more: is there more?
     return render(
         request,
         "offboarding/case_detail.html",
@@ -212,7 +215,8 @@ def case_detail(request, pk: int):
             "client": case.client,
             "steps": steps,
             "next": next_step(steps),
-            "timeline": case_timeline(case)[:100],
+            "timeline": timeline[:TIMELINE_SHOWN],
+            "timeline_more": len(timeline) > TIMELINE_SHOWN,
             "can_run": permissions.can_run_steps(user, case),
             "can_decide": permissions.can_decide(user, case),
             "can_cancel": permissions.can_cancel(user, case) and case.is_open,
@@ -222,6 +226,13 @@ def case_detail(request, pk: int):
             **({"docs": _documents_context(case)} if permissions.can_run_steps(user, case) else {}),
         },
     )
+
+
+def case_history(request, pk: int):
+    """The case's whole audit trail, a page at a time (the case page shows the latest)."""
+    case = case_for_user(request.user, pk)
+    page = Paginator(case_timeline(case), HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "offboarding/case_history.html", {"case": case, "page": page})
 
 
 def proposal_edit(request, pk: int):

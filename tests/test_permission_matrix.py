@@ -150,6 +150,7 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("offboarding:start",                  "GET"):  Row(302, 404, 302, 302, 404, 302),
     ("offboarding:start",                  "POST"): Row(302, 404, 302, 302, 404, 302),
     ("offboarding:detail",                 "GET"):  Row(302, 404, 200, 200, 404, 200),
+    ("offboarding:history",                "GET"):  Row(302, 404, 200, 200, 404, 200),
     ("offboarding:proposal",               "GET"):  Row(302, 404, 403, 403, 404, 403),
     ("offboarding:proposal",               "POST"): Row(302, 404, 403, 403, 404, 403),
     ("offboarding:submit",                 "GET"):  Row(302, 405, 405, 405, 405, 405),

@@ -68,8 +68,48 @@ def test_pages_carry_a_strict_content_security_policy(client, lead):
 
 @pytest.mark.django_db
 def test_session_expires_after_idle_time(settings):
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
     assert settings.SESSION_COOKIE_AGE <= 12 * 60 * 60
+    assert "agency.middleware.SessionRenewalMiddleware" in settings.MIDDLEWARE
+    assert 0 < settings.SESSION_RENEW_SECONDS <= 5 * 60
+
+
+def test_activity_renews_the_session_at_most_once_a_minute(client, lead, settings):
+    import datetime as dt
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    from agency.middleware import RENEWED_AT
+
+    client.force_login(lead)
+    key = client.session.session_key
+    soon = timezone.now() + dt.timedelta(minutes=5)
+
+    assert client.get(reverse("dashboard")).status_code == 200  # first request: renewed
+    first = Session.objects.get(pk=key).expire_date
+    assert first > timezone.now() + dt.timedelta(seconds=settings.SESSION_COOKIE_AGE - 60)
+
+    # Within the minute: no write, the expiry stays where it was.
+    Session.objects.filter(pk=key).update(expire_date=soon)
+    assert client.get(reverse("dashboard")).status_code == 200
+    assert Session.objects.get(pk=key).expire_date == soon
+
+    # Once the last renewal is older than SESSION_RENEW_SECONDS, the next request renews.
+    session = client.session
+    session[RENEWED_AT] -= settings.SESSION_RENEW_SECONDS
+    session.save()
+    Session.objects.filter(pk=key).update(expire_date=soon)
+    response = client.get(reverse("dashboard"))
+    assert response.status_code == 200
+    assert Session.objects.get(pk=key).expire_date > first
+    assert response.cookies[settings.SESSION_COOKIE_NAME]["max-age"] == settings.SESSION_COOKIE_AGE
+
+
+def test_an_anonymous_visit_writes_no_session(client, db):
+    from django.contrib.sessions.models import Session
+
+    assert client.get(reverse("login")).status_code == 200
+    assert Session.objects.count() == 0
 
 
 def test_an_idle_session_signs_the_user_out_and_activity_keeps_it(client, lead, settings):

@@ -54,6 +54,7 @@ ROUTES: dict[str, dict[str, dict[str, object]]] = {
     "approvals": {"GET": MANAGERS_ONLY},
     "start": {"GET": READ, "POST": {**ACTION, "staff": 302}},  # the team may propose
     "detail": {"GET": READ},
+    "history": {"GET": READ},
     "proposal": {"GET": STEP, "POST": ACTION},
     "submit": {"GET": POST_ONLY, "POST": ACTION},
     "decide": {"GET": READ, "POST": {**ACTION, "lead": 403}},
@@ -666,3 +667,41 @@ def test_a_late_reveal_is_on_the_trail_of_a_completed_case(client, cases, acme, 
 
     page = body_of(client.get(reverse("offboarding:detail", args=[case.pk])))
     assert "Secret revealed: Google Ads" in page
+
+
+def test_case_page_shows_the_latest_events_and_links_to_the_whole_audit_trail(
+    client, lead, working_case
+):
+    from agency.services import audit_record
+
+    for n in range(60):
+        audit_record(
+            actor=lead,
+            action=AuditEvent.Action.UPDATED,
+            summary=f"Routine note {n:02d}",
+            client_id=working_case.client_id,
+            case_id=working_case.pk,
+        )
+    total = AuditEvent.objects.filter(case_id=working_case.pk).count()
+    client.force_login(lead)
+
+    page = unescape(client.get(reverse("offboarding:detail", args=[working_case.pk])).text)
+    assert "Routine note 59" in page and "Routine note 40" in page  # the latest 20
+    assert "Routine note 39" not in page
+    history_url = reverse("offboarding:history", args=[working_case.pk])
+    assert f'href="{history_url}"' in page
+
+    first = unescape(client.get(history_url).text)
+    assert f"newest first ({total} events)" in first
+    assert "Routine note 59" in first and "Routine note 10" in first  # 50 a page
+    assert "Routine note 09" not in first
+    assert f"Page 1 of {(total + 49) // 50}" in first
+    second = unescape(client.get(history_url, {"page": 2}).text)
+    assert "Routine note 09" in second and "Routine note 00" in second
+    assert "Routine note 10" not in second
+
+
+def test_case_page_without_more_events_has_no_audit_trail_link(client, lead, working_case):
+    client.force_login(lead)
+    page = client.get(reverse("offboarding:detail", args=[working_case.pk])).text
+    assert reverse("offboarding:history", args=[working_case.pk]) not in page
