@@ -2,6 +2,7 @@ import django_filters
 from django import forms
 
 from agency.models import User
+from agency.widgets import FastSelect
 
 from .models import Client
 
@@ -23,7 +24,7 @@ class ClientFilter(django_filters.FilterSet):
         field_labels={"name": "Name", "risk_score": "Risk", "created_at": "Date added"},
         label="Sort by",
         empty_label="Name (A–Z)",
-        widget=forms.Select,
+        widget=FastSelect,
     )
 
     class Meta:
@@ -33,4 +34,6 @@ class ClientFilter(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, field in self.form.fields.items():
+            if type(field.widget) is forms.Select:
+                field.widget = FastSelect(attrs=field.widget.attrs, choices=field.widget.choices)
             field.widget.attrs["class"] = "form-control" if name == "q" else "form-select"
