@@ -45,6 +45,10 @@ class Offboarding(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     proposed_at = models.DateTimeField(null=True, blank=True)
+    # Everyone who changed the draft: like its author, none of them may decide on it.
+    edited_by = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+", editable=False
+    )
     incidents = models.ManyToManyField("clients.Incident", blank=True, related_name="cases")
     no_incident_justification = models.TextField(
         blank=True, help_text="Why there is no incident on record, if none is linked."

@@ -29,8 +29,12 @@ def can_edit_proposal(user: User, case: Offboarding) -> bool:
 
 
 def can_decide(user: User, case: Offboarding) -> bool:
-    """Managers decide, but never on a proposal of their own."""
-    return is_manager(user) and user.pk not in (case.proposed_by_id, case.created_by_id)
+    """Managers decide, but never on a proposal of their own: drafted, changed or sent."""
+    return (
+        is_manager(user)
+        and user.pk not in (case.proposed_by_id, case.created_by_id)
+        and not case.edited_by.filter(pk=user.pk).exists()
+    )
 
 
 def can_run_steps(user: User, case: Offboarding) -> bool:

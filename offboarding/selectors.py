@@ -86,6 +86,7 @@ def awaiting_decision(user: User) -> QuerySet[Offboarding]:
         Offboarding.objects.filter(status=S.PROPOSED)
         .exclude(proposed_by=user)
         .exclude(created_by=user)
+        .exclude(edited_by=user)
         .select_related("client", "proposed_by")
         .order_by("proposed_at", "pk")
     )

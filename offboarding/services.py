@@ -208,6 +208,8 @@ def offboarding_update_proposal(
         case.save()
         case.incidents.set(incidents)
         case.remediations.set(remediations)
+        if actor.pk != case.created_by_id:
+            case.edited_by.add(actor)  # a co-author: another manager decides
     return case
 
 
@@ -272,8 +274,8 @@ def _decide(*, actor: User, case: Offboarding, comment: str, action: str) -> Off
         case = _lock(case)
         _require(actor.is_manager, "Only managers decide on an offboarding.")
         _require(
-            actor.pk not in (case.proposed_by_id, case.created_by_id),
-            "You proposed this offboarding, so another manager must decide on it.",
+            permissions.can_decide(actor, case),
+            "You wrote or changed this proposal, so another manager must decide on it.",
         )
         _transition(actor=actor, case=case, action=action, comment=comment)
         case.decided_by = actor

@@ -154,6 +154,48 @@ def test_a_manager_who_drafted_the_proposal_cannot_approve_it(cases, acme, lead,
     assert refreshed(case).status == S.PROPOSED
 
 
+def test_a_manager_who_changed_the_draft_cannot_decide_it(client, cases, acme, lead, manager):
+    from django.urls import reverse
+
+    from offboarding.selectors import awaiting_decision
+
+    case = cases.draft(acme, actor=lead)
+    services.offboarding_update_proposal(
+        actor=manager,
+        case=case,
+        summary="Rewritten by the manager to make the case stronger.",
+        timing=case.timing,
+        incidents=case.incidents.all(),
+    )
+    services.offboarding_submit(actor=lead, case=case)
+    case = refreshed(case)
+
+    assert list(case.edited_by.all()) == [manager]
+    assert case not in awaiting_decision(manager)
+    with pytest.raises(TransitionError, match="another manager must decide"):
+        services.offboarding_approve(actor=manager, case=case, comment="Mine now.")
+    with pytest.raises(TransitionError, match="another manager must decide"):
+        services.offboarding_reject(actor=manager, case=case, comment="Mine now.")
+    assert refreshed(case).status == S.PROPOSED
+
+    client.force_login(manager)
+    page = client.get(reverse("offboarding:decide", args=[case.pk])).text
+    assert "so another manager decides on it" in page
+    assert 'value="approve"' not in page
+
+
+def test_the_author_editing_their_own_draft_is_not_a_co_author(cases, acme, lead):
+    case = cases.draft(acme, actor=lead)
+    services.offboarding_update_proposal(
+        actor=lead,
+        case=case,
+        summary="Clearer.",
+        timing=case.timing,
+        incidents=case.incidents.all(),
+    )
+    assert not refreshed(case).edited_by.exists()
+
+
 def test_another_manager_decides_a_managers_proposal(cases, acme, manager, manager2):
     case = cases.proposed(acme, actor=manager)
     case = services.offboarding_approve(actor=manager2, case=case, comment="Agreed.")
