@@ -247,6 +247,12 @@ class EvidenceSummary:
     statement: object
     risk_explanation: str
     risk_level: str
+    # An immediate end is for abuse or unethical requests: say so when none is linked.
+    immediate_without_grounds: bool = False
+
+
+# The incidents that justify cutting ties at once rather than with notice.
+IMMEDIATE_GROUNDS = (Incident.Category.ABUSIVE, Incident.Category.UNETHICAL)
 
 
 def evidence_summary(case: Offboarding, *, today: dt.date | None = None) -> EvidenceSummary:
@@ -263,6 +269,10 @@ def evidence_summary(case: Offboarding, *, today: dt.date | None = None) -> Evid
         statement=payment_statement(client, today=today or timezone.localdate()),
         risk_explanation=client.risk_explanation,
         risk_level=client.get_risk_level_display(),
+        immediate_without_grounds=case.timing == Offboarding.Timing.IMMEDIATELY
+        and not any(
+            i.category in IMMEDIATE_GROUNDS and not i.is_withdrawn for i in case.incidents.all()
+        ),
     )
 
 

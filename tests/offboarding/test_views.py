@@ -705,3 +705,32 @@ def test_case_page_without_more_events_has_no_audit_trail_link(client, lead, wor
     client.force_login(lead)
     page = client.get(reverse("offboarding:detail", args=[working_case.pk])).text
     assert reverse("offboarding:history", args=[working_case.pk]) not in page
+
+
+@pytest.mark.parametrize(
+    ("category", "warned"),
+    [("abusive", False), ("unethical", False), ("scope_creep", True), (None, True)],
+)
+def test_decision_page_warns_of_an_immediate_end_without_abuse_or_unethical_grounds(
+    client, cases, acme, manager, category, warned
+):
+    from tests.factories import IncidentFactory
+
+    fields = (
+        {"incidents": [IncidentFactory(client=acme, category=category)]}
+        if category
+        else {"no_incident_justification": "Said on a call."}
+    )
+    case = cases.proposed(acme, timing=Offboarding.Timing.IMMEDIATELY, **fields)
+    client.force_login(manager)
+
+    page = unescape(client.get(reverse("offboarding:decide", args=[case.pk])).text)
+
+    assert ("An immediate end, but no abuse or unethical request is linked." in page) == warned
+
+
+def test_decision_page_does_not_warn_when_the_end_keeps_the_notice(client, cases, acme, manager):
+    case = cases.proposed(acme, timing=Offboarding.Timing.WITH_NOTICE)
+    client.force_login(manager)
+    page = unescape(client.get(reverse("offboarding:decide", args=[case.pk])).text)
+    assert "An immediate end" not in page
