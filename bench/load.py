@@ -413,8 +413,26 @@ def print_table(cells: list[Cell]) -> None:
         )
 
 
+def check_migrated(database_url: str) -> None:
+    """Refuse a database the code's migrations have not all reached: pages would fail."""
+    env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_DEBUG": "true"}
+    check = subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--check", "--plan"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if check.returncode != 0:
+        sys.exit(
+            f"{database_url} has unapplied migrations; first run:\n"
+            f"  DATABASE_URL={database_url} make migrate\n{check.stdout}"
+        )
+
+
 def main() -> int:
     args = parse_args()
+    check_migrated(args.database_url)
     targets = pick_targets(args.database_url)
     for role in args.roles:
         print(f"{role} ({USERS[role]}): " + ", ".join(f"{k} {v}" for k, v in targets[role].items()))
