@@ -28,12 +28,16 @@ def missing(reason: str) -> None:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _no_stray_connections_at_the_end(django_db_setup, django_db_blocker):
+def _no_stray_connections_at_the_end(request, django_db_blocker):
     """A worker thread's connection outlives its test; PostgreSQL refuses to drop a test
-    database someone is still connected to. Close them before pytest-django drops it."""
-    yield
+    database someone is still connected to. Close them before pytest-django drops it.
+    (PostgreSQL only: on SQLite, setting the database up this early upsets the live
+    server's shared in-memory connection.)"""
     if connection.vendor != "postgresql":
+        yield
         return
+    request.getfixturevalue("django_db_setup")  # so it is torn down after this one
+    yield
     with django_db_blocker.unblock(), connection.cursor() as cursor:
         cursor.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
