@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agency import crypto
+from agency.files import write_atomically
 from agency.models import AuditEvent, User
 from agency.services import audit_record
 from clients import dates
@@ -844,9 +845,6 @@ def document_render(*, document_id: int) -> Document | None:
     Claims the row, renders to a temporary file, moves it into place, and records size,
     checksum and page count. A finished document is left as it is.
     """
-    import os
-    import tempfile
-
     from django.core.files.storage import default_storage
 
     from .documents import render_pdf
@@ -879,16 +877,8 @@ def document_render(*, document_id: int) -> Document | None:
     )
     final_path = Path(default_storage.path(name))
     final_path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=final_path.parent, prefix=".render-", suffix=".pdf")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(crypto.encrypt_bytes(rendered.data))  # secrets stay encrypted at rest
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, final_path)  # atomic: a reader sees the whole file or none
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    # Encrypted at rest (a handover holds every password); whole or not at all.
+    write_atomically(final_path, crypto.encrypt_bytes(rendered.data), prefix=".render-")
 
     with transaction.atomic():
         document = Document.objects.select_for_update().get(pk=document_id)

@@ -29,8 +29,6 @@ transaction per batch; a row changed by someone else in the meantime is not over
 from __future__ import annotations
 
 import dataclasses
-import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -44,6 +42,7 @@ from django.db.models import Field, Model
 
 from agency import crypto
 from agency.fields import EncryptedTextField
+from agency.files import write_atomically
 
 FILES_LABEL = "offboarding.Document files"
 LISTED_FAILURES = 20  # per column; the count says how many more there are
@@ -304,18 +303,7 @@ class Command(BaseCommand):
                 tally.failed.append(pk)
                 continue
             rewrite = crypto.encrypt_bytes if state == "clear" else crypto.rotate_bytes
-            token = rewrite(content)
-            # A new file beside the old one, then an atomic rename: never half a file.
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".rotate-")
-            try:
-                with os.fdopen(fd, "wb") as out:
-                    out.write(token)
-                    out.flush()
-                    os.fsync(out.fileno())
-                os.replace(tmp, path)
-            finally:
-                if os.path.exists(tmp):
-                    os.unlink(tmp)
+            write_atomically(path, rewrite(content), prefix=".rotate-")
             tally.rotated += 1
         return tally
 
