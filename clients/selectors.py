@@ -43,9 +43,7 @@ def visible_row(user: User, client: str = "") -> Q:
     if user.is_manager:
         return Q()
     prefix = f"{client}__" if client else ""
-    on_team = Client.team.through.objects.filter(
-        client_id=OuterRef(f"{prefix}pk" if client else "pk"), user=user
-    )
+    on_team = Client.team.through.objects.filter(client_id=OuterRef(f"{prefix}pk"), user=user)
     return Q(**{f"{prefix}account_lead": user}) | Q(Exists(on_team))
 
 

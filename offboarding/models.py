@@ -327,6 +327,11 @@ def document_upload_to(instance: Document, filename: str) -> str:
     return f"documents/{instance.case_id}/{filename}"
 
 
+def stored_in_clear(content: bytes) -> bool:
+    """A document file written before files were encrypted: a plain PDF, not a token."""
+    return content.startswith(b"%PDF-")
+
+
 class Document(models.Model):
     """One generated PDF: a version of one kind of document for one case."""
 
@@ -393,8 +398,8 @@ class Document(models.Model):
 
         with self.file.storage.open(self.file.name, "rb") as stored:
             content = stored.read()
-        if content.startswith(b"%PDF-"):
-            return content  # written in clear before files were encrypted
+        if stored_in_clear(content):
+            return content
         return crypto.decrypt_bytes(content)
 
     @property

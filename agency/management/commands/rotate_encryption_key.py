@@ -265,8 +265,10 @@ class Command(BaseCommand):
                 yield pk, path
 
     def file_state(self, content: bytes) -> str:
-        if content.startswith(b"%PDF-"):
-            return "clear"  # written before files were encrypted
+        from offboarding.models import stored_in_clear
+
+        if stored_in_clear(content):
+            return "clear"
         try:
             self.newest.decrypt(content)
         except InvalidToken:
