@@ -22,4 +22,4 @@ RUN DJANGO_DEBUG=true python manage.py collectstatic --noinput \
 
 USER cleanbreak
 EXPOSE 8000
-CMD ["gunicorn", "agency.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "2", "--access-logfile", "-"]
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "2", "--access-logfile", "-"]

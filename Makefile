@@ -42,6 +42,7 @@ test: dev-install lint
 lint: dev-install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: dev-install
 	$(BIN)/ruff format .
@@ -49,7 +50,7 @@ format: dev-install
 
 ## A Celery worker, with the periodic sweep (--beat), for the broker in CELERY_BROKER_URL.
 worker: install
-	$(BIN)/celery -A agency worker --beat --schedule var/celerybeat-schedule --loglevel=INFO --concurrency=$${WORKER_CONCURRENCY:-2}
+	$(BIN)/celery -A config worker --beat --schedule var/celerybeat-schedule --loglevel=INFO --concurrency=$${WORKER_CONCURRENCY:-2}
 
 ## Back up the database and the private files into var/backups/ (BACKUP=file to choose).
 backup: install

@@ -5,6 +5,6 @@ from celery import shared_task
 def ping() -> str:
     """Answers "pong": proves a worker consumes from the broker.
 
-    From a shell: `celery -A agency call agency.ping`.
+    From a shell: `celery -A config call agency.ping`.
     """
     return "pong"

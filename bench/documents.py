@@ -8,7 +8,7 @@ Run from the project root (PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6
 The script creates a throwaway database of its own (cleanbreak_bench_docs, dropped at the
 end; never the configured one), migrates it with manage.py, uses Redis db 11 as broker
 (flushed before and after: only db 11), a temporary media folder, and starts one worker
-(`celery -A agency worker --pool=solo --concurrency=1`). Cases are built through the
+(`celery -A config worker --pool=solo --concurrency=1`). Cases are built through the
 services (offboarding_open, offboarding_submit, offboarding_approve, credential_save,
 asset_save, contract_review_save). It then measures:
 
@@ -90,7 +90,7 @@ def environment(media: Path, broker: str) -> dict[str, str]:
         "CELERY_BROKER_URL": broker,
         "CELERY_RESULT_BACKEND": broker,
         "DJANGO_LOG_LEVEL": "WARNING",
-        "DJANGO_SETTINGS_MODULE": "agency.settings",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
     }
 
 
@@ -115,7 +115,7 @@ def start_worker(env: dict[str, str], log: Path) -> subprocess.Popen:
 
 
 def wait_worker(worker: subprocess.Popen, limit: float = 60.0) -> None:
-    from agency.celery import app
+    from config.celery import app
 
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:

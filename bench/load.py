@@ -5,7 +5,7 @@ Run from the project root against the seeded volume database (see bench/seed.md)
     .venv/bin/python bench/load.py
     .venv/bin/python bench/load.py --duration 10 --concurrency 10 50 --pages dashboard clients
 
-It starts gunicorn (agency.wsgi, 2 sync workers, 127.0.0.1 on a free port) with
+It starts gunicorn (config.wsgi, 2 sync workers, 127.0.0.1 on a free port) with
 DJANGO_DEBUG=true against DATABASE_URL (default: the volume database), waits for
 /healthz, logs in as a manager, a lead and a staff user of the seeded data, and for each
 page and role runs a closed loop of N concurrent users (one keep-alive connection per
@@ -35,7 +35,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/cleanbreak_volume"
-PASSWORD = "cleanbreak-volume"  # agency/management/commands/seed_volume.py
+PASSWORD = "cleanbreak-volume"  # demo/management/commands/seed_volume.py
 USERS = {"manager": "vol1-manager-0000", "lead": "vol1-lead-0010", "staff": "vol1-staff-0040"}
 PAGES = ("dashboard", "clients", "search", "client", "case", "approvals")
 SEARCH = "arb"  # "Harbor ...": matches about 1% of the seeded clients
@@ -347,7 +347,7 @@ def start_gunicorn(
         )
     command = [
         str(ROOT / ".venv" / "bin" / "gunicorn"),
-        "agency.wsgi",
+        "config.wsgi",
         "--workers",
         str(workers),
         "--bind",

@@ -94,7 +94,7 @@ def set_up_django(workdir: Path) -> None:
     os.environ["CELERY_BROKER_URL"] = ""  # eager: nothing is sent anywhere
     os.environ.setdefault("DJANGO_DEBUG", "true")
     os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "agency.settings"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
     sys.path.insert(0, str(ROOT))
 
     import django

@@ -2,9 +2,9 @@ from django import forms
 from django.utils import timezone
 
 from agency.models import User
+from agency.uploads import ACCEPTED, MAX_FILES_PER_REQUEST, MAX_UPLOAD_BYTES
 
 from .models import Client, Contact, Contract, Incident, Invoice, Remediation
-from .uploads import ACCEPTED, MAX_FILES_PER_REQUEST, MAX_UPLOAD_BYTES
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

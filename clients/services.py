@@ -13,12 +13,12 @@ from django.utils import timezone
 
 from agency.models import AuditEvent, User
 from agency.services import audit_record
+from agency.uploads import MAX_FILES_PER_REQUEST, check_upload, stored_name
 
 from . import permissions
 from .errors import ActionRefused
 from .models import Client, Contact, Contract, Evidence, Incident, Invoice, Remediation
 from .risk import client_risk
-from .uploads import MAX_FILES_PER_REQUEST, check_upload, stored_name
 
 
 def _require(allowed: bool, message: str) -> None:

@@ -15,9 +15,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from agency.downloads import private_file_response
 from agency.models import AuditEvent
 from agency.once import AlreadySubmitted, already_submitted, once, remember
 from agency.services import audit_record
+from agency.uploads import UploadRejected
 
 from . import permissions, services
 from .errors import ActionRefused
@@ -41,7 +43,6 @@ from .selectors import (
     incident_for_user,
     payment_statement,
 )
-from .uploads import UploadRejected, private_file_response
 
 PAGE_SIZE = 25
 TABS = [

@@ -11,8 +11,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from agency import celery_app
 from agency.models import User
+from config import celery_app
 
 from .factories import TEST_PASSWORD, UserFactory
 

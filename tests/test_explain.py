@@ -31,12 +31,11 @@ import pytest
 from django.db import connection, transaction
 from django.db.models import Count, F, QuerySet
 
-from agency.management.commands.seed_volume import Volume, seed_volume
 from agency.models import AuditEvent, User
-from agency.views import AT_RISK_SHOWN
 from clients.models import Client, Incident
 from clients.selectors import client_incidents, client_list_filtered, clients_for_user
 from clients.views import PAGE_SIZE
+from demo.management.commands.seed_volume import Volume, seed_volume
 from offboarding.models import Offboarding
 from offboarding.selectors import (
     awaiting_decision,
@@ -45,6 +44,7 @@ from offboarding.selectors import (
     open_cases_for_user,
     with_step_data,
 )
+from offboarding.views.cases import AT_RISK_SHOWN
 
 pytestmark = pytest.mark.postgres
 
@@ -130,7 +130,7 @@ def client_list_page(user: User, params: dict[str, str]) -> QuerySet:
 
 
 def dashboard_at_risk(user: User) -> QuerySet:
-    """agency.views.dashboard: the riskiest clients this person can see."""
+    """offboarding.views.cases.dashboard: the riskiest clients this person can see."""
     return (
         clients_for_user(user)
         .exclude(status="offboarded")

@@ -9,8 +9,8 @@ from django.db import connection
 from django.test import Client as HttpClient
 from django.urls import reverse
 
-from agency import celery_app
 from agency.models import AuditEvent
+from config import celery_app
 from offboarding import services
 from offboarding.errors import TransitionError
 from offboarding.models import Offboarding

@@ -11,7 +11,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from agency import celery_app
+from config import celery_app
 from offboarding.models import Document, Offboarding
 from tests.factories import ClientFactory, ContractFactory, IncidentFactory
 

@@ -3,8 +3,8 @@
 import pytest
 from celery.contrib.testing.worker import start_worker
 
-from agency import celery_app
 from agency.tasks import ping
+from config import celery_app
 
 
 @pytest.mark.worker

@@ -10,10 +10,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from agency.models import AuditEvent
+from agency.uploads import UploadRejected
 from clients import services
 from clients.errors import ActionRefused
 from clients.models import Client, Contact, Contract, Evidence, Incident, Invoice, Remediation
-from clients.uploads import UploadRejected
 from tests.factories import (
     ClientFactory,
     ContactFactory,
@@ -448,7 +448,7 @@ def test_evidence_added_later_is_on_the_audit_trail(acme, staff, today):
 
 
 def test_attaching_more_than_the_limit_of_files_at_once_is_refused(acme, staff, today):
-    from clients.uploads import MAX_FILES_PER_REQUEST
+    from agency.uploads import MAX_FILES_PER_REQUEST
 
     incident = log(staff, acme, today)
     files = [

@@ -7,7 +7,7 @@ from celery.contrib.testing.worker import start_worker
 from playwright.sync_api import expect
 from pypdf import PasswordType, PdfReader
 
-from agency import celery_app
+from config import celery_app
 from offboarding import services
 from offboarding.models import Asset, Document
 from tests.factories import ClientFactory, ContactFactory

@@ -22,9 +22,10 @@ from django.utils import timezone
 from pypdf import PdfReader
 from pypdf.errors import FileNotDecryptedError, PdfReadError
 
-from agency import celery_app, crypto
+from agency import crypto
 from agency.models import AuditEvent
 from clients.models import Client, Evidence, Incident
+from config import celery_app
 from offboarding import services
 from offboarding.documents import default_letter_text, letter_reasons
 from offboarding.errors import TransitionError

@@ -27,8 +27,8 @@ from django.conf import settings
 from django.db import connection
 from pypdf import PdfReader
 
-from agency import celery_app
 from agency.health import broker_state
+from config import celery_app
 from offboarding import services
 from offboarding.models import Asset, Credential, Document, Offboarding
 

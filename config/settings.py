@@ -68,6 +68,9 @@ INSTALLED_APPS = [
     "clients",
     "offboarding",
 ]
+if DEBUG:
+    # Development data only (demo_data, seed_volume): never installed in production.
+    INSTALLED_APPS.append("demo")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -88,8 +91,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "agency.urls"
-WSGI_APPLICATION = "agency.wsgi.application"
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
     {
@@ -102,6 +105,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "agency.context_processors.agency",
+                "offboarding.context_processors.navigation",
             ],
         },
     },

@@ -1,9 +1,9 @@
-"""Checking the files staff upload, and serving them back safely.
+"""Checking the files staff upload (served back by :mod:`agency.downloads`).
 
 Staff attach evidence to internal incidents (e-mails, screenshots, PDFs) and
 signed contracts to clients. Every upload goes through :func:`check_upload`
 before it is stored, and every download goes out through
-:func:`private_file_response`.
+:func:`agency.downloads.private_file_response`.
 
 The rules, in short:
 
@@ -34,9 +34,7 @@ from types import MappingProxyType
 from typing import Final
 
 import filetype
-from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
-from django.http import FileResponse
 
 MAX_UPLOAD_BYTES: Final[int] = 10 * 1024 * 1024
 """The largest single file accepted, in bytes (10 MB)."""
@@ -361,35 +359,6 @@ def stored_name(checked: CheckedUpload) -> str:
     if not _EXTENSION.fullmatch(checked.extension):
         raise ValueError(f"Not a usable file extension: {checked.extension!r}")
     return f"{uuid.uuid4().hex}.{checked.extension.lower()}"
-
-
-def private_file_response(
-    fieldfile: File[bytes], *, download_name: str, content_type: str
-) -> FileResponse:
-    """Send a stored upload to the browser as a download, never for display.
-
-    The file (typically a model's ``FieldFile``) is opened and streamed with
-    ``Content-Disposition: attachment`` under ``download_name`` (cleaned with
-    :func:`sanitise_filename`; Django encodes non-ASCII names per RFC 5987).
-    ``content_type`` is used only if it is one of :data:`ACCEPTED`, otherwise
-    the file goes out as ``application/octet-stream``. The response also tells
-    the browser not to sniff the type, not to cache the file anywhere shared
-    or on disk, and to treat anything it does render as a sandboxed document
-    that may load nothing.
-    """
-    base_type = content_type.split(";", 1)[0].strip().lower()
-    served_type = base_type if base_type in ACCEPTED else OCTET_STREAM
-    fieldfile.open("rb")
-    response = FileResponse(
-        fieldfile,
-        as_attachment=True,
-        filename=sanitise_filename(download_name),
-        content_type=served_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
 
 
 def _allowed_kinds(accepted: Iterable[str] | None) -> Mapping[str, AcceptedKind]:

@@ -2,12 +2,13 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views
-from .forms import LoginForm
+from agency import views as agency_views
+from agency.forms import LoginForm
+from offboarding.views import cases as case_views
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
-    path("healthz", views.healthz, name="healthz"),
+    path("", case_views.dashboard, name="dashboard"),
+    path("healthz", agency_views.healthz, name="healthz"),
     path(
         "accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"
     ),

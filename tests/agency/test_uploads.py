@@ -14,14 +14,14 @@ from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from clients.uploads import (
+from agency.downloads import private_file_response
+from agency.uploads import (
     ACCEPTED,
     MAX_FILES_PER_REQUEST,
     MAX_UPLOAD_BYTES,
     CheckedUpload,
     UploadRejected,
     check_upload,
-    private_file_response,
     sanitise_filename,
     stored_name,
 )

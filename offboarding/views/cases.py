@@ -1,0 +1,302 @@
+"""Lists, the dashboard, the case page, the proposal and the decision."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from agency.once import AlreadySubmitted, already_submitted, once, remember
+from clients.models import Client
+from clients.selectors import client_for_user, clients_for_user
+
+from .. import permissions, services
+from ..errors import TransitionError
+from ..forms import (
+    DecisionForm,
+    ProposalForm,
+    ReasonForm,
+)
+from ..models import Offboarding
+from ..selectors import (
+    awaiting_decision,
+    case_for_user,
+    case_steps,
+    case_timeline,
+    cases_for_user,
+    evidence_summary,
+    next_step,
+    open_cases_for_user,
+    with_step_data,
+)
+from ._common import (
+    HISTORY_PAGE_SIZE,
+    PAGE_SIZE,
+    TIMELINE_SHOWN,
+    _allow,
+    _case_url,
+    _documents_context,
+)
+
+AT_RISK_SHOWN = 5
+CASES_SHOWN = 5
+
+
+def dashboard(request):
+    """Home: the riskiest clients this person sees, what awaits a manager's decision, and
+    the open offboardings with their next step."""
+    visible = clients_for_user(request.user)
+    at_risk = (
+        visible.exclude(status=Client.Status.OFFBOARDED)
+        .filter(risk_score__gt=0)
+        .select_related("account_lead")
+        .order_by("-risk_score", "name")[:AT_RISK_SHOWN]
+    )
+    open_cases = open_cases_for_user(request.user)
+    awaiting = awaiting_decision(request.user)  # its count is the nav's (context processor)
+    return render(
+        request,
+        "offboarding/dashboard.html",
+        {
+            "at_risk": at_risk,
+            "client_count": visible.count(),
+            "awaiting": awaiting[:CASES_SHOWN],
+            "open_cases": [
+                (case, next_step(case_steps(case))) for case in open_cases[:CASES_SHOWN]
+            ],
+            "open_count": open_cases.count(),
+            "now": timezone.now(),
+        },
+    )
+
+
+# --- Lists -------------------------------------------------------------------------------
+
+
+def case_list(request):
+    show = request.GET.get("show", "open")
+    if show == "closed":
+        queryset = with_step_data(
+            cases_for_user(request.user).exclude(status__in=Offboarding.OPEN_STATES)
+        ).order_by("-closed_at", "-pk")
+    else:
+        show = "open"
+        queryset = open_cases_for_user(request.user)
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [(case, next_step(case_steps(case))) for case in page]
+    return render(
+        request,
+        "offboarding/case_list.html",
+        {"page": page, "rows": rows, "show": show, "query": f"show={show}", "now": timezone.now()},
+    )
+
+
+def approvals(request):
+    _allow(request.user.is_manager, "Only managers decide on terminations.")
+    page = Paginator(awaiting_decision(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "offboarding/approvals.html", {"page": page, "now": timezone.now()})
+
+
+# --- The case ----------------------------------------------------------------------------
+
+
+def case_start(request, client_pk: int):
+    """Draft a proposal to end the relationship with a client."""
+    client = client_for_user(request.user, client_pk)
+    _allow(
+        permissions.can_propose(request.user, client),
+        "Only members of this client's team and managers propose an offboarding.",
+    )
+    existing = client.cases.filter(status__in=Offboarding.OPEN_STATES).first()
+    if existing:
+        messages.info(request, f"{client.name} already has an open offboarding case.")
+        return redirect(_case_url(existing))
+    form = ProposalForm(request.POST or None, client=client)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with once(request) as submitted:
+                case = services.offboarding_open(
+                    actor=request.user, client=client, **form.cleaned_data
+                )
+                if "submit" in request.POST:
+                    services.offboarding_submit(actor=request.user, case=case)
+                remember(submitted, _case_url(case))
+        except AlreadySubmitted as first:
+            return already_submitted(request, first)
+        except TransitionError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request,
+                "Proposal submitted: the managers have been told."
+                if "submit" in request.POST
+                else "Draft saved. Submit it when the team agrees.",
+            )
+            return redirect(_case_url(case))
+    elif request.method == "POST":
+        messages.error(request, "Please correct the errors below; nothing was saved.")
+    return render(request, "offboarding/proposal.html", {"client": client, "form": form})
+
+
+def case_detail(request, pk: int):
+    case = case_for_user(request.user, pk)
+    user = request.user
+    steps = case_steps(case)
+    timeline = list(case_timeline(case)[: TIMELINE_SHOWN + 1])  # one more: is there more?
+    return render(
+        request,
+        "offboarding/case_detail.html",
+        {
+            "case": case,
+            "client": case.client,
+            "steps": steps,
+            "next": next_step(steps),
+            "timeline": timeline[:TIMELINE_SHOWN],
+            "timeline_more": len(timeline) > TIMELINE_SHOWN,
+            "can_run": permissions.can_run_steps(user, case),
+            "can_decide": permissions.can_decide(user, case),
+            "can_cancel": permissions.can_cancel(user, case) and case.is_open,
+            "can_edit_proposal": permissions.can_edit_proposal(user, case),
+            "cancel_form": ReasonForm(),
+            "all_done": all(s.done for s in steps),
+            **({"docs": _documents_context(case)} if permissions.can_run_steps(user, case) else {}),
+        },
+    )
+
+
+def case_history(request, pk: int):
+    """The case's whole audit trail, a page at a time (the case page shows the latest)."""
+    case = case_for_user(request.user, pk)
+    page = Paginator(case_timeline(case), HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "offboarding/case_history.html", {"case": case, "page": page})
+
+
+def proposal_edit(request, pk: int):
+    case = case_for_user(request.user, pk)
+    _allow(
+        permissions.can_edit_proposal(request.user, case),
+        "Only a draft can be changed, by whoever drafted it, the lead or a manager.",
+    )
+    form = ProposalForm(request.POST or None, instance=case, client=case.client)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.offboarding_update_proposal(actor=request.user, case=case, **form.cleaned_data)
+            if "submit" in request.POST:
+                services.offboarding_submit(actor=request.user, case=case)
+        except TransitionError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request,
+                "Proposal submitted: the managers have been told."
+                if "submit" in request.POST
+                else "Draft saved.",
+            )
+            return redirect(_case_url(case))
+    elif request.method == "POST":
+        messages.error(request, "Please correct the errors below; nothing was saved.")
+    return render(
+        request, "offboarding/proposal.html", {"client": case.client, "case": case, "form": form}
+    )
+
+
+@require_POST
+def submit(request, pk: int):
+    case = case_for_user(request.user, pk)
+    _allow(
+        permissions.can_edit_proposal(request.user, case),
+        "Only whoever drafted the proposal, the lead or a manager submits it.",
+    )
+    try:
+        services.offboarding_submit(actor=request.user, case=case)
+    except TransitionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Proposal submitted: the managers have been told.")
+    return redirect(_case_url(case))
+
+
+def decide(request, pk: int):
+    """The decision page: the evidence summary, then approve or reject with a comment."""
+    case = case_for_user(request.user, pk)
+    can_decide = permissions.can_decide(request.user, case)
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST":
+        _allow(request.user.is_manager, "Only managers decide on an offboarding.")
+        verdict = request.POST.get("verdict")
+        if form.is_valid() and verdict in ("approve", "reject"):
+            action = (
+                services.offboarding_approve
+                if verdict == "approve"
+                else services.offboarding_reject
+            )
+            try:
+                action(actor=request.user, case=case, comment=form.cleaned_data["comment"])
+            except TransitionError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(
+                    request,
+                    "Offboarding approved. The account lead can start the steps."
+                    if verdict == "approve"
+                    else "Offboarding rejected. The case is closed with your reason.",
+                )
+                return redirect(_case_url(case))
+        elif form.is_valid():
+            form.add_error(None, "Choose approve or reject.")
+        else:
+            messages.error(request, "A decision needs a comment; nothing was decided.")
+    return render(
+        request,
+        "offboarding/decide.html",
+        {
+            "case": case,
+            "client": case.client,
+            "form": form,
+            "can_decide": can_decide,
+            "summary": evidence_summary(case),
+        },
+    )
+
+
+@require_POST
+def cancel(request, pk: int):
+    case = case_for_user(request.user, pk)
+    _allow(
+        permissions.can_cancel(request.user, case),
+        "After approval only a manager may cancel an offboarding: it reverses a decision.",
+    )
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        problems = " ".join(form.errors.get("reason", []))
+        messages.error(
+            request, f"Say why the offboarding is cancelled: {problems} Nothing was changed."
+        )
+        return redirect(_case_url(case))
+    try:
+        services.offboarding_cancel(
+            actor=request.user, case=case, reason=form.cleaned_data["reason"]
+        )
+    except TransitionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Offboarding cancelled. The reason is on record.")
+    return redirect(_case_url(case))
+
+
+@require_POST
+def complete(request, pk: int):
+    case = case_for_user(request.user, pk)
+    _allow(
+        permissions.can_run_steps(request.user, case),
+        "Only the account lead and managers complete an offboarding.",
+    )
+    try:
+        services.offboarding_complete(actor=request.user, case=case)
+    except TransitionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Offboarding completed. {case.client.name} is now offboarded.")
+    return redirect(_case_url(case))

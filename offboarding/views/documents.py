@@ -1,0 +1,192 @@
+"""Documents of a case: request, live status, download, retry."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.files.base import ContentFile
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from agency.downloads import private_file_response
+from agency.once import AlreadySubmitted, once, remember
+
+from .. import permissions, services
+from ..documents import default_letter_text, letter_reasons
+from ..errors import TransitionError
+from ..forms import (
+    HandoverExportForm,
+    LetterForm,
+)
+from ..models import Document, Offboarding
+from ..selectors import (
+    case_for_user,
+    case_steps,
+)
+from ._common import (
+    _allow,
+    _case_url,
+    _documents_context,
+)
+
+# --- Documents ---------------------------------------------------------------------------
+
+
+def documents_panel(request, pk: int):
+    """The documents of a case with their live status: polled by htmx while any is pending."""
+    case = case_for_user(request.user, pk)
+    _allow(
+        permissions.can_run_steps(request.user, case),
+        "Only the account lead and managers see the documents.",
+    )
+    response = render(request, "offboarding/_documents.html", _documents_context(case))
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _request_document(request, case: Offboarding, **kwargs) -> bool:
+    """Request a document; True when the person should now watch the documents list."""
+    try:
+        with once(request) as submitted:
+            document = services.document_request(actor=request.user, case=case, **kwargs)
+            remember(submitted, _case_url(case, "documents"))
+    except AlreadySubmitted:
+        messages.info(request, "This request was already sent; one document is being made.")
+        return True
+    except TransitionError as error:
+        messages.error(request, error.message)
+        return False
+    document.refresh_from_db()
+    if document.status == Document.Status.READY:
+        messages.success(request, f"{document.get_kind_display()} v{document.version} is ready.")
+    elif document.status == Document.Status.FAILED:
+        messages.error(request, f"{document.get_kind_display()} failed: {document.error}")
+    elif document.enqueued_at is None and not settings.CELERY_TASK_ALWAYS_EAGER:
+        messages.warning(
+            request,
+            f"{document.get_kind_display()} v{document.version} is requested, but generation "
+            "is delayed: the background service cannot be reached. It is kept and will be "
+            "produced as soon as the service is back.",
+        )
+    else:
+        messages.success(
+            request,
+            f"{document.get_kind_display()} v{document.version} is being generated; "
+            "it appears below when ready.",
+        )
+    return True
+
+
+@require_POST
+def document_create(request, pk: int, kind: str):
+    """Call brief and dossier: one click. The handover and the letter have their own forms."""
+    case = case_for_user(request.user, pk)
+    _allow(
+        permissions.can_run_steps(request.user, case),
+        "Only the account lead and managers produce documents.",
+    )
+    if kind not in (Document.Kind.CALL_BRIEF, Document.Kind.DOSSIER):
+        raise Http404("No such document kind.")
+    _request_document(request, case, kind=kind)
+    return redirect(_case_url(case, "documents"))
+
+
+def handover_export(request, pk: int):
+    case = case_for_user(request.user, pk)
+    _allow(
+        permissions.can_run_steps(request.user, case),
+        "Only the account lead and managers export the handover.",
+    )
+    form = HandoverExportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        requested = _request_document(
+            request,
+            case,
+            kind=Document.Kind.HANDOVER,
+            omit_secrets=form.cleaned_data["omit_secrets"],
+            passphrase=form.cleaned_data["passphrase"],
+        )
+        if requested:
+            return redirect(_case_url(case, "documents"))
+    elif request.method == "POST":
+        messages.error(request, "Please correct the errors below; nothing was exported.")
+    response = render(
+        request,
+        "offboarding/handover_export.html",
+        {"case": case, "client": case.client, "form": form, "steps": case_steps(case)},
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def letter(request, pk: int):
+    case = case_for_user(request.user, pk)
+    _allow(
+        permissions.can_run_steps(request.user, case),
+        "Only the account lead and managers write the termination letter.",
+    )
+    reasons = letter_reasons(case)
+    last = case.documents.filter(kind=Document.Kind.LETTER).order_by("-version").first()
+    reason = request.GET.get("reason") if request.GET.get("reason") in reasons else reasons[0]
+    body = (
+        last.body
+        if last and "reason" not in request.GET
+        else default_letter_text(case, reason=reason)
+    )
+    form = LetterForm(request.POST or None, initial={"body": body})
+    if request.method == "POST" and form.is_valid():
+        requested = _request_document(
+            request, case, kind=Document.Kind.LETTER, body=form.cleaned_data["body"]
+        )
+        if requested:
+            return redirect(_case_url(case, "documents"))
+    elif request.method == "POST":
+        messages.error(request, "Please correct the errors below; nothing was generated.")
+    return render(
+        request,
+        "offboarding/letter.html",
+        {
+            "case": case,
+            "client": case.client,
+            "form": form,
+            "steps": case_steps(case),
+            "reasons": reasons,
+            "reason": reason,
+        },
+    )
+
+
+def document_download(request, pk: int, document_pk: int):
+    case = case_for_user(request.user, pk)
+    document = get_object_or_404(case.documents.select_related("case__client"), pk=document_pk)
+    _allow(
+        permissions.can_run_steps(request.user, case),
+        "Only the account lead and managers download documents.",
+    )
+    if document.status != Document.Status.READY:
+        raise Http404("This document is not ready.")
+    services.document_download(actor=request.user, document=document, request=request)
+    response = private_file_response(
+        ContentFile(document.read_pdf()),
+        download_name=document.download_name,
+        content_type="application/pdf",
+    )
+    return response
+
+
+@require_POST
+def document_retry(request, pk: int, document_pk: int):
+    case = case_for_user(request.user, pk)
+    document = get_object_or_404(case.documents, pk=document_pk)
+    _allow(
+        permissions.can_run_steps(request.user, case),
+        "Only the account lead and managers produce documents.",
+    )
+    try:
+        services.document_retry(actor=request.user, document=document)
+    except TransitionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"{document.get_kind_display()} queued again.")
+    return redirect(_case_url(case, "documents"))

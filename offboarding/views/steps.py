@@ -1,0 +1,302 @@
+"""The guided steps: contract review, deliverables, the call, the handover, close-out."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from .. import permissions, services
+from ..errors import TransitionError
+from ..forms import (
+    AssetForm,
+    CallOutcomeForm,
+    CallPlanForm,
+    CloseoutForm,
+    ContractReviewForm,
+    CredentialForm,
+    DeliverableForm,
+    InstructionsForm,
+)
+from ..ics import call_ics
+from ..models import CallPlan
+from ..selectors import (
+    case_for_user,
+    case_steps,
+)
+from ._common import (
+    _allow,
+    _case_url,
+    _form_step,
+    _run_steps,
+    redirects_on_gate,
+)
+
+# --- Steps -------------------------------------------------------------------------------
+
+
+@redirects_on_gate
+def review(request, pk: int):
+    case = _run_steps(request, pk)
+    instance = getattr(case, "review", None)
+    form = ContractReviewForm(request.POST or None, instance=instance, client=case.client)
+    contracts = [(c, c.notice()) for c in case.client.contracts.all()]
+    return _form_step(
+        request,
+        case=case,
+        form=form,
+        template="offboarding/step_review.html",
+        action=lambda data: services.contract_review_save(actor=request.user, case=case, **data),
+        success="Contract review saved.",
+        next_url=reverse("offboarding:review", args=[case.pk]),
+        extra={"contracts": contracts, "review": instance},
+    )
+
+
+@redirects_on_gate
+def deliverables(request, pk: int, deliverable_pk: int | None = None):
+    case = _run_steps(request, pk)
+    deliverable = (
+        get_object_or_404(case.deliverables, pk=deliverable_pk) if deliverable_pk else None
+    )
+    form = DeliverableForm(request.POST or None, instance=deliverable)
+    return _form_step(
+        request,
+        case=case,
+        form=form,
+        template="offboarding/step_deliverables.html",
+        action=lambda data: services.deliverable_save(
+            actor=request.user, case=case, deliverable=deliverable, **data
+        ),
+        success="Deliverable saved.",
+        next_url=reverse("offboarding:deliverables", args=[case.pk]),
+        extra={"deliverable": deliverable, "items": case.deliverables.all()},
+    )
+
+
+@require_POST
+@redirects_on_gate
+def deliverables_done(request, pk: int):
+    case = _run_steps(request, pk)
+    try:
+        services.deliverables_complete(actor=request.user, case=case)
+    except TransitionError as error:
+        messages.error(request, error.message)
+        return redirect("offboarding:deliverables", case.pk)
+    messages.success(request, "Deliverables step done: every deliverable is settled.")
+    return redirect(_case_url(case))
+
+
+@redirects_on_gate
+def call(request, pk: int):
+    case = _run_steps(request, pk)
+    instance = getattr(case, "call", None)
+    form = CallPlanForm(request.POST or None, instance=instance, case=case)
+    return _form_step(
+        request,
+        case=case,
+        form=form,
+        template="offboarding/step_call.html",
+        action=lambda data: services.call_plan_save(actor=request.user, case=case, **data),
+        success="Call plan saved.",
+        next_url=reverse("offboarding:call", args=[case.pk]),
+        extra={"call": instance},
+    )
+
+
+@require_POST
+@redirects_on_gate
+def call_script(request, pk: int):
+    case = _run_steps(request, pk)
+    try:
+        services.call_script_regenerate(actor=request.user, case=case)
+    except TransitionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Script generated again from the template; edit it as you like.")
+    return redirect("offboarding:call", case.pk)
+
+
+def call_calendar(request, pk: int):
+    case = case_for_user(request.user, pk)
+    call_plan = get_object_or_404(CallPlan, case=case)
+    response = HttpResponse(call_ics(call_plan), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="call-{case.pk}.ics"'
+    return response
+
+
+@redirects_on_gate
+def outcome(request, pk: int):
+    case = _run_steps(request, pk)
+    call_plan = getattr(case, "call", None)
+    initial = {}
+    if call_plan and call_plan.held != call_plan.Held.PLANNED:
+        initial = {
+            "held": call_plan.held,
+            "held_at": call_plan.held_at,
+            "reaction": call_plan.reaction,
+            "commitments": call_plan.commitments,
+            "pushback": call_plan.pushback,
+        }
+    form = CallOutcomeForm(request.POST or None, initial=initial)
+    return _form_step(
+        request,
+        case=case,
+        form=form,
+        template="offboarding/step_outcome.html",
+        action=lambda data: services.call_outcome_record(actor=request.user, case=case, **data),
+        success="Call outcome recorded. The decision stands.",
+        extra={"call": call_plan},
+    )
+
+
+@never_cache
+@redirects_on_gate
+def handover(request, pk: int):
+    case = _run_steps(request, pk)
+    return render(
+        request,
+        "offboarding/step_handover.html",
+        {
+            "case": case,
+            "client": case.client,
+            "steps": case_steps(case),
+            "credentials": case.credentials.all(),
+            "assets": case.assets.all(),
+            "projects": case.deliverables.all(),
+            "instructions_form": InstructionsForm(
+                initial={"takeover_instructions": case.takeover_instructions}
+            ),
+            "call": getattr(case, "call", None),
+        },
+    )
+
+
+@redirects_on_gate
+def credential_edit(request, pk: int, credential_pk: int | None = None):
+    case = _run_steps(request, pk)
+    credential = get_object_or_404(case.credentials, pk=credential_pk) if credential_pk else None
+    form = CredentialForm(request.POST or None, instance=credential)
+    return _form_step(
+        request,
+        case=case,
+        form=form,
+        template="offboarding/step_form.html",
+        action=lambda data: services.credential_save(
+            actor=request.user, case=case, credential=credential, **data
+        ),
+        success="Credential saved. The secret is stored encrypted.",
+        next_url=reverse("offboarding:handover", args=[case.pk]),
+        extra={
+            "title": "Edit credential" if credential else "Add a credential",
+            "back": "handover",
+        },
+    )
+
+
+@require_POST
+@redirects_on_gate
+def credential_delete(request, pk: int, credential_pk: int):
+    case = _run_steps(request, pk)
+    credential = get_object_or_404(case.credentials, pk=credential_pk)
+    try:
+        services.credential_delete(actor=request.user, case=case, credential=credential)
+    except TransitionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Credential for {credential.system} removed.")
+    return redirect("offboarding:handover", case.pk)
+
+
+@require_POST
+@never_cache
+def credential_reveal(request, pk: int, credential_pk: int):
+    case = case_for_user(request.user, pk)
+    credential = get_object_or_404(case.credentials, pk=credential_pk)
+    _allow(
+        permissions.can_reveal_secrets(request.user, case),
+        "Only the client's team and managers may reveal a credential.",
+    )
+    secret = services.credential_reveal(actor=request.user, credential=credential, request=request)
+    template = "offboarding/_secret.html" if request.htmx else "offboarding/secret_page.html"
+    response = render(
+        request,
+        template,
+        {"case": case, "client": case.client, "credential": credential, "secret": secret},
+    )
+    response["Cache-Control"] = "no-store, private"
+    return response
+
+
+@redirects_on_gate
+def asset_edit(request, pk: int, asset_pk: int | None = None):
+    case = _run_steps(request, pk)
+    asset = get_object_or_404(case.assets, pk=asset_pk) if asset_pk else None
+    form = AssetForm(request.POST or None, instance=asset)
+    return _form_step(
+        request,
+        case=case,
+        form=form,
+        template="offboarding/step_form.html",
+        action=lambda data: services.asset_save(actor=request.user, case=case, asset=asset, **data),
+        success="Asset saved.",
+        next_url=reverse("offboarding:handover", args=[case.pk]),
+        extra={"title": "Edit asset" if asset else "Add an asset", "back": "handover"},
+    )
+
+
+@require_POST
+@redirects_on_gate
+def asset_delete(request, pk: int, asset_pk: int):
+    case = _run_steps(request, pk)
+    asset = get_object_or_404(case.assets, pk=asset_pk)
+    services.asset_delete(actor=request.user, case=case, asset=asset)
+    messages.success(request, f"Asset {asset.name} removed.")
+    return redirect("offboarding:handover", case.pk)
+
+
+@require_POST
+@redirects_on_gate
+def instructions(request, pk: int):
+    case = _run_steps(request, pk)
+    form = InstructionsForm(request.POST)
+    if form.is_valid():
+        services.handover_instructions_save(
+            actor=request.user, case=case, text=form.cleaned_data["takeover_instructions"]
+        )
+        messages.success(request, "Takeover instructions saved.")
+    else:
+        problems = " ".join(form.errors.get("takeover_instructions", ["Check the text."]))
+        messages.error(request, f"The instructions were not saved: {problems}")
+    return redirect("offboarding:handover", case.pk)
+
+
+@require_POST
+@redirects_on_gate
+def handover_done(request, pk: int):
+    case = _run_steps(request, pk)
+    try:
+        services.handover_complete(actor=request.user, case=case)
+    except TransitionError as error:
+        messages.error(request, error.message)
+        return redirect("offboarding:handover", case.pk)
+    messages.success(request, "Handover contents complete.")
+    return redirect(_case_url(case))
+
+
+@redirects_on_gate
+def closeout(request, pk: int):
+    case = _run_steps(request, pk)
+    form = CloseoutForm(request.POST or None, instance=case)
+    return _form_step(
+        request,
+        case=case,
+        form=form,
+        template="offboarding/step_closeout.html",
+        action=lambda data: services.closeout_save(actor=request.user, case=case, **data),
+        success="Close-out checklist saved.",
+        next_url=reverse("offboarding:closeout", args=[case.pk]),
+    )
