@@ -79,5 +79,11 @@ def rotate_bytes(token: bytes) -> bytes:
         raise DecryptionFailed("The file cannot be decrypted with the configured keys.") from error
 
 
+def is_token(data: bytes) -> bool:
+    """Whether bytes look like a Fernet token (version byte 0x80, base64url: "gAAAAA")
+    rather than a file written in clear before files were encrypted."""
+    return data.startswith(b"gAAAAA")
+
+
 def new_key() -> str:
     return Fernet.generate_key().decode("ascii")

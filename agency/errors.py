@@ -1,5 +1,6 @@
 """Errors shared by the apps."""
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 
@@ -13,3 +14,13 @@ class NotVisible(Http404):
         super().__init__(message)
         self.client_id = client_id
         self.case_id = case_id
+
+
+class Refused(PermissionDenied):
+    """An action was refused, by a permission, the state of the record or a rule of the
+    domain. The one refusal error of the project: services raise it, views show its
+    message as it is (a form error or a message), and one left uncaught answers 403."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message

@@ -41,3 +41,13 @@ def audit_record(
         comment=comment,
         ip_address=client_ip(request),
     )
+
+
+def assign_fields(obj, fields: dict, *, allowed: tuple[str, ...]) -> None:
+    """Set the named fields a service may change, and refuse any other name: a service
+    states what it writes, so a stray form field can never reach a column."""
+    unknown = sorted(set(fields) - set(allowed))
+    if unknown:
+        raise TypeError(f"{type(obj).__name__}: may not set {', '.join(unknown)} here.")
+    for name, value in fields.items():
+        setattr(obj, name, value)

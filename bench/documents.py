@@ -317,7 +317,7 @@ def main() -> int:
         import django
 
         django.setup()
-        from offboarding.documents import default_letter_text, letter_reasons
+        from offboarding.documents.letter import default_letter_text, letter_reasons
         from offboarding.models import Document
 
         builder = Builder()

@@ -8,7 +8,7 @@ Run from the project root (nothing else is needed, no service is touched):
 The script builds its own throwaway SQLite database in a temporary folder (it sets
 DATABASE_URL before Django starts, so the configured database is never touched),
 creates one approved case per size with half credentials and half assets, and renders
-the handover the way the worker does (offboarding.documents.render_pdf, split into its
+the handover the way the worker does (offboarding.documents.render.render_pdf, split into its
 three stages so a slow one shows). See bench/README.md for what the figures mean.
 """
 
@@ -184,7 +184,7 @@ def measure(document) -> dict:
     from django.conf import settings
     from weasyprint import HTML
 
-    from offboarding.documents import render_html
+    from offboarding.documents.render import render_html
 
     clocks = (time.perf_counter, time.process_time)
     t0 = [c() for c in clocks]

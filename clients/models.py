@@ -164,10 +164,6 @@ class Contract(models.Model):
     def __str__(self) -> str:
         return f"{self.title} ({self.reference})" if self.reference else self.title
 
-    @property
-    def is_rolling(self) -> bool:
-        return self.end_date is None
-
     def notice(self, today: dt.date | None = None) -> NoticeDates:
         return notice_dates(
             start=self.start_date,
@@ -240,6 +236,10 @@ class Incident(models.Model):
         UNPROFITABLE = "unprofitable", "Unprofitable account"
         STYLE_MISMATCH = "style_mismatch", "Style or philosophy mismatch"
         OTHER = "other", "Other"
+
+    # Abuse and unethical requests: the grounds for cutting ties at once rather than with
+    # notice, and what weighs most in the risk signal.
+    SEVERE_CATEGORIES = frozenset({Category.ABUSIVE, Category.UNETHICAL})
 
     class Severity(models.IntegerChoices):
         LOW = 1, "Low"

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from agency.rules import Rule
+
 if TYPE_CHECKING:
     from agency.models import User
 
@@ -58,3 +60,42 @@ def can_edit_incident(user: User, incident: Incident) -> bool:
 
 def can_record_remediation(user: User, client: Client) -> bool:
     return can_view_client(user, client)
+
+
+def can_withdraw_incident(user: User, incident: Incident) -> bool:
+    """Like correcting it; withdrawing an already withdrawn one again changes nothing."""
+    return can_view_client(user, incident.client) and (
+        incident.is_withdrawn or can_edit_incident(user, incident)
+    )
+
+
+def can_add_evidence(user: User, incident: Incident) -> bool:
+    return can_log_incident(user, incident.client) and not incident.is_withdrawn
+
+
+# --- The rules, with the words of their refusal (views and services check the same) -----
+
+CREATE_CLIENT = Rule(can_create_client, "Only account leads and managers add clients.")
+EDIT_CLIENT = Rule(can_manage_client, "Only the account lead and managers edit this client.")
+REASSIGN_LEAD = Rule(can_reassign_lead, "Only managers reassign the account lead.")
+EDIT_CONTACTS = Rule(can_manage_client, "Only the account lead and managers edit contacts.")
+EDIT_CONTRACTS = Rule(can_manage_client, "Only the account lead and managers edit contracts.")
+RECORD_INVOICES = Rule(
+    can_manage_client, "Only the account lead and managers record invoices and payments."
+)
+LOG_INCIDENT = Rule(can_log_incident, "Only members of this client's team log incidents.")
+CORRECT_INCIDENT = Rule(
+    can_edit_incident,
+    "Only the reporter, the account lead and managers correct an incident on record.",
+)
+WITHDRAW_INCIDENT = Rule(
+    can_withdraw_incident,
+    "Only the reporter, the account lead and managers withdraw an incident.",
+)
+ADD_EVIDENCE = Rule(
+    can_add_evidence,
+    "Evidence can only be added to an incident on record, by the client's team.",
+)
+RECORD_REPAIR = Rule(
+    can_record_remediation, "Only members of this client's team record repair attempts."
+)

@@ -28,7 +28,6 @@ OVERDUE_POINTS = 5
 FAILED_REMEDIATION_POINTS = {Remediation.Outcome.NO_CHANGE: 4, Remediation.Outcome.WORSE: 6}
 ELEVATED_FROM = 10
 HIGH_FROM = 25
-SEVERE_CATEGORIES = {Incident.Category.ABUSIVE, Incident.Category.UNETHICAL}
 
 
 @dataclass(frozen=True)
@@ -78,7 +77,7 @@ def assess_risk(
         if days_ago <= 90:
             recent_by_severity[incident.severity] = recent_by_severity.get(incident.severity, 0) + 1
             if (
-                incident.category in SEVERE_CATEGORIES
+                incident.category in Incident.SEVERE_CATEGORIES
                 and incident.severity >= Incident.Severity.HIGH
             ):
                 severe_recent = True

@@ -94,7 +94,8 @@ def client_list_filtered(user: User, params) -> tuple[ClientFilter, QuerySet[Cli
     return filterset, queryset.order_by(*chosen, *tie_breakers)
 
 
-def incident_for_user(user: User, client: Client, pk: int) -> Incident:
+def incident_of_client(client: Client, pk: int) -> Incident:
+    """One incident of a client the person may see (fetched through client_for_user)."""
     incident = (
         client.incidents.select_related("reported_by")
         .prefetch_related(

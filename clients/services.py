@@ -11,24 +11,54 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from agency.errors import Refused
 from agency.models import AuditEvent, User
-from agency.services import audit_record
+from agency.services import assign_fields, audit_record
 from agency.uploads import MAX_FILES_PER_REQUEST, check_upload, stored_name
 
 from . import permissions
-from .errors import ActionRefused
 from .models import Client, Contact, Contract, Evidence, Incident, Invoice, Remediation
 from .risk import client_risk
 
-
-def _require(allowed: bool, message: str) -> None:
-    if not allowed:
-        raise ActionRefused(message)
-
-
-def _set_fields(obj, fields: dict) -> None:
-    for name, value in fields.items():
-        setattr(obj, name, value)
+# What each service may change (assign_fields refuses any other name; the status is
+# never among them: it moves by the offboarding only).
+CLIENT_FIELDS = (
+    "name",
+    "website",
+    "industry",
+    "account_lead",
+    "start_date",
+    "monthly_value",
+    "currency",
+    "notes",
+)
+CONTACT_FIELDS = ("name", "role", "email", "phone", "receives_handover")
+CONTRACT_FIELDS = (
+    "title",
+    "reference",
+    "start_date",
+    "end_date",
+    "auto_renews",
+    "renewal_months",
+    "notice_days",
+    "termination_clause_ref",
+    "termination_clause_text",
+    "payment_terms_days",
+    "monthly_fee",
+    "deposit_amount",
+    "is_current",
+)
+INVOICE_FIELDS = ("number", "contract", "issued_on", "due_on", "amount", "paid_on", "paid_amount")
+INCIDENT_FIELDS = (
+    "occurred_on",
+    "category",
+    "severity",
+    "title",
+    "description",
+    "hours_lost",
+    "money_at_stake",
+)
+REPAIR_FIELDS = ("kind", "tried_on", "description", "outcome")
 
 
 def _save_with_history(obj, actor: User) -> None:
@@ -36,7 +66,7 @@ def _save_with_history(obj, actor: User) -> None:
     try:
         obj.full_clean()
     except ValidationError as error:
-        raise ActionRefused(" ".join(error.messages)) from error
+        raise Refused(" ".join(error.messages)) from error
     obj.save()
 
 
@@ -44,13 +74,13 @@ def _save_with_history(obj, actor: User) -> None:
 
 
 def client_create(*, actor: User, team: Iterable[User] = (), **fields) -> Client:
-    _require(permissions.can_create_client(actor), "Only account leads and managers add clients.")
-    fields.pop("status", None)  # a new client is active; the status then moves by actions
+    permissions.CREATE_CLIENT.check(actor)
     if not actor.is_manager or not fields.get("account_lead"):
         # A lead who adds a client leads it; only managers assign someone else.
         fields["account_lead"] = actor
     with transaction.atomic():
-        client = Client(**fields)
+        client = Client()
+        assign_fields(client, fields, allowed=CLIENT_FIELDS)
         _save_with_history(client, actor)
         client.team.set({*team, client.account_lead})
         audit_record(
@@ -67,18 +97,14 @@ def client_create(*, actor: User, team: Iterable[User] = (), **fields) -> Client
 def client_update(
     *, actor: User, client: Client, team: Iterable[User] | None = None, **fields
 ) -> Client:
-    _require(
-        permissions.can_manage_client(actor, client),
-        "Only the account lead and managers edit this client.",
-    )
+    permissions.EDIT_CLIENT.check(actor, client)
     new_lead = fields.get("account_lead")
     if new_lead is not None and new_lead.pk != client.account_lead_id:
-        _require(permissions.can_reassign_lead(actor), "Only managers reassign the account lead.")
-    fields.pop("status", None)  # the status moves by actions (offboarding), never by editing
+        permissions.REASSIGN_LEAD.check(actor)
     with transaction.atomic():
         client = Client.objects.select_for_update().get(pk=client.pk)
         previous_lead = client.account_lead
-        _set_fields(client, fields)
+        assign_fields(client, fields, allowed=CLIENT_FIELDS)
         _save_with_history(client, actor)
         if team is not None:
             client.team.set({*team, client.account_lead})
@@ -156,16 +182,48 @@ def clients_risk_refresh_all(*, today: dt.date | None = None) -> int:
     return refreshed
 
 
+# --- The status an offboarding gives the client -----------------------------------------
+# This app is the only writer of Client.status: the offboarding case asks through these.
+
+
+def _locked_client(client_id: int) -> Client:
+    return Client.objects.select_for_update().get(pk=client_id)
+
+
+def client_offboarding_begin(*, client_id: int) -> Client:
+    """A case is open for the client: it is being offboarded (its status before is kept)."""
+    client = _locked_client(client_id)
+    if client.status != Client.Status.OFFBOARDING:
+        client.status_before_offboarding = client.status
+        client.status = Client.Status.OFFBOARDING
+        client.save(update_fields=["status", "status_before_offboarding", "updated_at"])
+    return client
+
+
+def client_offboarding_finish(*, client_id: int) -> Client:
+    """The case was completed: the client is offboarded."""
+    client = _locked_client(client_id)
+    client.status = Client.Status.OFFBOARDED
+    client.save(update_fields=["status", "updated_at"])
+    return client
+
+
+def client_offboarding_withdraw(*, client_id: int) -> Client:
+    """The case was rejected or cancelled: the client returns to where it was."""
+    client = _locked_client(client_id)
+    client.status = client.status_before_offboarding or Client.Status.ACTIVE
+    client.status_before_offboarding = ""
+    client.save(update_fields=["status", "status_before_offboarding", "updated_at"])
+    return client
+
+
 # --- Contacts ----------------------------------------------------------------------------
 
 
 def contact_save(
     *, actor: User, client: Client, contact: Contact | None = None, **fields
 ) -> Contact:
-    _require(
-        permissions.can_manage_client(actor, client),
-        "Only the account lead and managers edit contacts.",
-    )
+    permissions.EDIT_CONTACTS.check(actor, client)
     with transaction.atomic():
         if fields.get("receives_handover"):
             others = client.contacts.filter(receives_handover=True)
@@ -175,7 +233,7 @@ def contact_save(
                 other.receives_handover = False
                 _save_with_history(other, actor)
         contact = contact or Contact(client=client)
-        _set_fields(contact, fields)
+        assign_fields(contact, fields, allowed=CONTACT_FIELDS)
         _save_with_history(contact, actor)
     return contact
 
@@ -191,17 +249,14 @@ def contract_save(
     signed_upload: UploadedFile | None = None,
     **fields,
 ) -> Contract:
-    _require(
-        permissions.can_manage_client(actor, client),
-        "Only the account lead and managers edit contracts.",
-    )
+    permissions.EDIT_CONTRACTS.check(actor, client)
     checked = None
     if signed_upload is not None:
         checked = check_upload(signed_upload, accepted={"application/pdf"})
     with transaction.atomic():
         creating = contract is None
         contract = contract or Contract(client=client)
-        _set_fields(contract, fields)
+        assign_fields(contract, fields, allowed=CONTRACT_FIELDS)
         if contract.is_current:
             client.contracts.exclude(pk=contract.pk).filter(is_current=True).update(
                 is_current=False
@@ -226,17 +281,14 @@ def contract_save(
 def invoice_save(
     *, actor: User, client: Client, invoice: Invoice | None = None, **fields
 ) -> Invoice:
-    _require(
-        permissions.can_manage_client(actor, client),
-        "Only the account lead and managers record invoices and payments.",
-    )
+    permissions.RECORD_INVOICES.check(actor, client)
     with transaction.atomic():
         invoice = invoice or Invoice(client=client)
-        _set_fields(invoice, fields)
+        assign_fields(invoice, fields, allowed=INVOICE_FIELDS)
         if invoice.paid_amount and not invoice.paid_on:
-            raise ActionRefused("A payment needs the date it was received.")
+            raise Refused("A payment needs the date it was received.")
         if invoice.paid_on and not invoice.paid_amount:
-            raise ActionRefused("Enter how much was received on the payment date.")
+            raise Refused("Enter how much was received on the payment date.")
         _save_with_history(invoice, actor)
         client_risk_refresh(client=client)
     return invoice
@@ -260,7 +312,7 @@ def _attach_evidence(
     *, actor: User, incident: Incident, files: Sequence[UploadedFile], stored: list
 ) -> None:
     if len(files) > MAX_FILES_PER_REQUEST:
-        raise ActionRefused(f"Attach at most {MAX_FILES_PER_REQUEST} files at a time.")
+        raise Refused(f"Attach at most {MAX_FILES_PER_REQUEST} files at a time.")
     checked = [(f, check_upload(f)) for f in files]  # all are checked before any is stored
     for upload, info in checked:
         evidence = Evidence(
@@ -279,13 +331,11 @@ def _attach_evidence(
 def incident_log(
     *, actor: User, client: Client, files: Sequence[UploadedFile] = (), **fields
 ) -> Incident:
-    _require(
-        permissions.can_log_incident(actor, client),
-        "Only members of this client's team log incidents.",
-    )
+    permissions.LOG_INCIDENT.check(actor, client)
     stored: list = []
     with _files_removed_on_failure(stored), transaction.atomic():
-        incident = Incident(client=client, reported_by=actor, **fields)
+        incident = Incident(client=client, reported_by=actor)
+        assign_fields(incident, fields, allowed=INCIDENT_FIELDS)
         _save_with_history(incident, actor)
         _attach_evidence(actor=actor, incident=incident, files=files, stored=stored)
         audit_record(
@@ -300,27 +350,19 @@ def incident_log(
 
 
 def incident_update(*, actor: User, incident: Incident, **fields) -> Incident:
-    _require(
-        permissions.can_edit_incident(actor, incident),
-        "Only the reporter, the account lead and managers correct an incident on record.",
-    )
-    for protected in ("client", "reported_by", "state", "withdrawn_reason"):
-        fields.pop(protected, None)
+    permissions.CORRECT_INCIDENT.check(actor, incident)
     with transaction.atomic():
         incident = Incident.objects.select_for_update().get(pk=incident.pk)
-        _set_fields(incident, fields)
+        assign_fields(incident, fields, allowed=INCIDENT_FIELDS)
         _save_with_history(incident, actor)
         client_risk_refresh(client=incident.client)
     return incident
 
 
 def evidence_add(*, actor: User, incident: Incident, files: Sequence[UploadedFile]) -> None:
-    _require(
-        permissions.can_log_incident(actor, incident.client) and not incident.is_withdrawn,
-        "Evidence can only be added to an incident on record, by the client's team.",
-    )
+    permissions.ADD_EVIDENCE.check(actor, incident)
     if not files:
-        raise ActionRefused("Choose at least one file.")
+        raise Refused("Choose at least one file.")
     stored: list = []
     with _files_removed_on_failure(stored), transaction.atomic():
         _attach_evidence(actor=actor, incident=incident, files=files, stored=stored)
@@ -335,14 +377,10 @@ def evidence_add(*, actor: User, incident: Incident, files: Sequence[UploadedFil
 
 def incident_withdraw(*, actor: User, incident: Incident, reason: str) -> Incident:
     """Incidents are never deleted: a wrong one is withdrawn, with the reason kept."""
-    _require(
-        permissions.can_view_client(actor, incident.client)
-        and (incident.is_withdrawn or permissions.can_edit_incident(actor, incident)),
-        "Only the reporter, the account lead and managers withdraw an incident.",
-    )
+    permissions.WITHDRAW_INCIDENT.check(actor, incident)
     reason = reason.strip()
     if not reason:
-        raise ActionRefused("Say why the incident is withdrawn.")
+        raise Refused("Say why the incident is withdrawn.")
     with transaction.atomic():
         incident = Incident.objects.select_for_update().get(pk=incident.pk)
         if incident.is_withdrawn:
@@ -368,14 +406,11 @@ def incident_withdraw(*, actor: User, incident: Incident, reason: str) -> Incide
 def remediation_save(
     *, actor: User, client: Client, remediation: Remediation | None = None, **fields
 ) -> Remediation:
-    _require(
-        permissions.can_record_remediation(actor, client),
-        "Only members of this client's team record repair attempts.",
-    )
+    permissions.RECORD_REPAIR.check(actor, client)
     with transaction.atomic():
         creating = remediation is None
         remediation = remediation or Remediation(client=client, recorded_by=actor)
-        _set_fields(remediation, fields)
+        assign_fields(remediation, fields, allowed=REPAIR_FIELDS)
         _save_with_history(remediation, actor)
         if creating:
             audit_record(

@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,13 +15,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from agency.downloads import private_file_response
+from agency.errors import Refused
 from agency.models import AuditEvent
 from agency.once import AlreadySubmitted, already_submitted, once, remember
 from agency.services import audit_record
 from agency.uploads import UploadRejected
 
 from . import permissions, services
-from .errors import ActionRefused
 from .forms import (
     ClientForm,
     ContactForm,
@@ -40,7 +39,7 @@ from .selectors import (
     client_list_filtered,
     client_remediations,
     client_timeline,
-    incident_for_user,
+    incident_of_client,
     payment_statement,
 )
 
@@ -53,11 +52,6 @@ TABS = [
     ("remediation", "Remediation"),
     ("timeline", "Timeline"),
 ]
-
-
-def _allow(allowed: bool, message: str) -> None:
-    if not allowed:
-        raise PermissionDenied(message)
 
 
 def _client_url(client: Client, tab: str = "overview") -> str:
@@ -83,7 +77,7 @@ def _form_page(
                 remember(submitted, url)
         except AlreadySubmitted as first:
             return already_submitted(request, first)
-        except (ActionRefused, UploadRejected) as error:
+        except (Refused, UploadRejected) as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, success)
@@ -114,9 +108,7 @@ def client_list(request):
 
 
 def client_create(request):
-    _allow(
-        permissions.can_create_client(request.user), "Only account leads and managers add clients."
-    )
+    permissions.CREATE_CLIENT.check(request.user)
     form = ClientForm(request.POST or None, user=request.user)
     return _form_page(
         request,
@@ -142,9 +134,7 @@ def client_detail(request, pk: int):
         "can_manage": permissions.can_manage_client(user, client),
         "can_log": permissions.can_log_incident(user, client),
         "can_propose": permissions.can_view_client(user, client),
-        "open_case": client.cases.filter(
-            status__in=["draft", "proposed", "approved", "in_progress"]
-        ).first(),
+        "open_case": client.cases.open().first(),
         "today": timezone.localdate(),
     }
     if tab == "overview":
@@ -165,10 +155,7 @@ def client_detail(request, pk: int):
 
 def client_edit(request, pk: int):
     client = client_for_user(request.user, pk)
-    _allow(
-        permissions.can_manage_client(request.user, client),
-        "Only the account lead and managers edit this client.",
-    )
+    permissions.EDIT_CLIENT.check(request.user, client)
     form = ClientForm(request.POST or None, instance=client, user=request.user)
     return _form_page(
         request,
@@ -186,10 +173,7 @@ def client_edit(request, pk: int):
 
 def contact_edit(request, pk: int, contact_pk: int | None = None):
     client = client_for_user(request.user, pk)
-    _allow(
-        permissions.can_manage_client(request.user, client),
-        "Only the account lead and managers edit contacts.",
-    )
+    permissions.EDIT_CONTACTS.check(request.user, client)
     contact = get_object_or_404(client.contacts, pk=contact_pk) if contact_pk else None
     form = ContactForm(request.POST or None, instance=contact)
     return _form_page(
@@ -210,10 +194,7 @@ def contact_edit(request, pk: int, contact_pk: int | None = None):
 
 def contract_edit(request, pk: int, contract_pk: int | None = None):
     client = client_for_user(request.user, pk)
-    _allow(
-        permissions.can_manage_client(request.user, client),
-        "Only the account lead and managers edit contracts.",
-    )
+    permissions.EDIT_CONTRACTS.check(request.user, client)
     contract = get_object_or_404(client.contracts, pk=contract_pk) if contract_pk else None
     form = ContractForm(request.POST or None, request.FILES or None, instance=contract)
 
@@ -263,10 +244,7 @@ def contract_file(request, pk: int, contract_pk: int):
 
 def invoice_edit(request, pk: int, invoice_pk: int | None = None):
     client = client_for_user(request.user, pk)
-    _allow(
-        permissions.can_manage_client(request.user, client),
-        "Only the account lead and managers record invoices and payments.",
-    )
+    permissions.RECORD_INVOICES.check(request.user, client)
     invoice = get_object_or_404(client.invoices, pk=invoice_pk) if invoice_pk else None
     form = InvoiceForm(request.POST or None, instance=invoice, client=client)
     return _form_page(
@@ -290,10 +268,7 @@ def invoice_edit(request, pk: int, invoice_pk: int | None = None):
 
 def incident_create(request, pk: int):
     client = client_for_user(request.user, pk)
-    _allow(
-        permissions.can_log_incident(request.user, client),
-        "Only members of this client's team log incidents.",
-    )
+    permissions.LOG_INCIDENT.check(request.user, client)
     form = IncidentForm(request.POST or None, request.FILES or None)
 
     def save(data):
@@ -313,7 +288,7 @@ def incident_create(request, pk: int):
 
 def incident_detail(request, pk: int, incident_pk: int):
     client = client_for_user(request.user, pk)
-    incident = incident_for_user(request.user, client, incident_pk)
+    incident = incident_of_client(client, incident_pk)
     history = list(
         incident.history.select_related("history_user").order_by("-history_date", "-history_id")
     )
@@ -343,11 +318,8 @@ def incident_detail(request, pk: int, incident_pk: int):
 
 def incident_edit(request, pk: int, incident_pk: int):
     client = client_for_user(request.user, pk)
-    incident = incident_for_user(request.user, client, incident_pk)
-    _allow(
-        permissions.can_edit_incident(request.user, incident),
-        "Only the reporter, the account lead and managers correct an incident on record.",
-    )
+    incident = incident_of_client(client, incident_pk)
+    permissions.CORRECT_INCIDENT.check(request.user, incident)
     form = IncidentForm(request.POST or None, instance=incident, with_files=False)
     return _form_page(
         request,
@@ -363,18 +335,15 @@ def incident_edit(request, pk: int, incident_pk: int):
 @require_POST
 def incident_withdraw(request, pk: int, incident_pk: int):
     client = client_for_user(request.user, pk)
-    incident = incident_for_user(request.user, client, incident_pk)
-    _allow(
-        permissions.can_edit_incident(request.user, incident) or incident.is_withdrawn,
-        "Only the reporter, the account lead and managers withdraw an incident.",
-    )
+    incident = incident_of_client(client, incident_pk)
+    permissions.WITHDRAW_INCIDENT.check(request.user, incident)
     form = WithdrawForm(request.POST)
     if form.is_valid():
         try:
             services.incident_withdraw(
                 actor=request.user, incident=incident, reason=form.cleaned_data["reason"]
             )
-        except ActionRefused as error:
+        except Refused as error:
             messages.error(request, error.message)
         else:
             messages.success(request, "Incident withdrawn. It stays on record with your reason.")
@@ -389,18 +358,15 @@ def incident_withdraw(request, pk: int, incident_pk: int):
 @require_POST
 def evidence_add(request, pk: int, incident_pk: int):
     client = client_for_user(request.user, pk)
-    incident = incident_for_user(request.user, client, incident_pk)
-    _allow(
-        permissions.can_log_incident(request.user, client),
-        "Only members of this client's team add evidence.",
-    )
+    incident = incident_of_client(client, incident_pk)
+    permissions.ADD_EVIDENCE.check(request.user, incident)
     form = EvidenceForm(request.POST, request.FILES)
     if form.is_valid():
         try:
             services.evidence_add(
                 actor=request.user, incident=incident, files=form.cleaned_data["files"]
             )
-        except (ActionRefused, UploadRejected) as error:
+        except (Refused, UploadRejected) as error:
             messages.error(request, f"No file was added: {error}")
         else:
             messages.success(request, "Evidence added.")
@@ -432,10 +398,7 @@ def evidence_download(request, pk: int, evidence_pk: int):
 
 def remediation_edit(request, pk: int, remediation_pk: int | None = None):
     client = client_for_user(request.user, pk)
-    _allow(
-        permissions.can_record_remediation(request.user, client),
-        "Only members of this client's team record repair attempts.",
-    )
+    permissions.RECORD_REPAIR.check(request.user, client)
     remediation = (
         get_object_or_404(client.remediations, pk=remediation_pk) if remediation_pk else None
     )

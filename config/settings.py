@@ -182,7 +182,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploaded evidence, contracts and generated documents are private. There is no URL
 # route for MEDIA_ROOT: every file is served by a view that checks who is asking.
 MEDIA_ROOT = Path(env.str("DJANGO_MEDIA_ROOT", default=str(VAR_DIR / "media")))
-MEDIA_URL = "/private/"  # never routed; see agency/urls.py
+MEDIA_URL = "/private/"  # never routed; see config/urls.py
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

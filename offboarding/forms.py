@@ -200,11 +200,9 @@ class CallPlanForm(forms.ModelForm):
         self.fields["script"].required = False
 
     def clean_channel(self):
-        from .services import EMAIL_REFUSED
-
         channel = self.cleaned_data["channel"]
         if channel == CallPlan.Channel.EMAIL:
-            raise forms.ValidationError(EMAIL_REFUSED)
+            raise forms.ValidationError(CallPlan.EMAIL_REFUSED)
         return channel
 
     def clean_scheduled_at(self):
@@ -320,12 +318,7 @@ class InstructionsForm(forms.Form):
 class CloseoutForm(forms.ModelForm):
     class Meta:
         model = Offboarding
-        fields = [
-            "access_revoked",
-            "ownership_transferred",
-            "final_invoice_settled",
-            "handover_delivered",
-        ]
+        fields = list(Offboarding.CLOSEOUT_FIELDS)
 
 
 class HandoverExportForm(forms.Form):

@@ -5,12 +5,20 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q
+from django.utils.text import slugify
 
-from agency.fields import EncryptedTextField
+from agency.fields import EncryptedFileField, EncryptedTextField
 
 ZERO = Decimal("0.00")
+
+
+class OffboardingQuerySet(models.QuerySet):
+    def open(self) -> OffboardingQuerySet:
+        """Cases still running: drafted, proposed, approved or in progress."""
+        return self.filter(status__in=Offboarding.OPEN_STATES)
 
 
 class Offboarding(models.Model):
@@ -26,6 +34,13 @@ class Offboarding(models.Model):
     OPEN_STATES = (Status.DRAFT, Status.PROPOSED, Status.APPROVED, Status.IN_PROGRESS)
     # Steps may be worked on once the decision is made, never before.
     WORKING_STATES = (Status.APPROVED, Status.IN_PROGRESS)
+    # The close-out checklist: completion needs every one ticked.
+    CLOSEOUT_FIELDS = (
+        "access_revoked",
+        "ownership_transferred",
+        "final_invoice_settled",
+        "handover_delivered",
+    )
 
     class Timing(models.TextChoices):
         END_OF_CONTRACT = "end_of_contract", "At the end of the contract"
@@ -92,6 +107,8 @@ class Offboarding(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     close_reason = models.TextField(blank=True)
 
+    objects = OffboardingQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
         constraints = [
@@ -133,12 +150,23 @@ class Offboarding(models.Model):
 
     @property
     def closeout_complete(self) -> bool:
-        return (
-            self.access_revoked
-            and self.ownership_transferred
-            and self.final_invoice_settled
-            and self.handover_delivered
-        )
+        return all(getattr(self, name) for name in self.CLOSEOUT_FIELDS)
+
+    @property
+    def call_plan(self) -> CallPlan | None:
+        """The case's call plan, or None before the call is planned."""
+        try:
+            return self.call
+        except ObjectDoesNotExist:
+            return None
+
+    @property
+    def contract_review(self) -> ContractReview | None:
+        """The case's contract review, or None before it is done."""
+        try:
+            return self.review
+        except ObjectDoesNotExist:
+            return None
 
 
 class ContractReview(models.Model):
@@ -225,6 +253,13 @@ class CallPlan(models.Model):
         VIDEO = "video", "Video call"
         PHONE = "phone", "Phone call"
         EMAIL = "email", "E-mail only"
+
+    # A termination is never a bare e-mail: the form and the service refuse it in these words.
+    EMAIL_REFUSED = (
+        "A bare e-mail is not enough for this conversation. Ending a relationship deserves a "
+        "call or a meeting: the client hears the decision from a person, can ask questions, "
+        "and the tone stays respectful. Choose in person, video or phone."
+    )
 
     class Held(models.TextChoices):
         PLANNED = "planned", "Not held yet"
@@ -327,11 +362,6 @@ def document_upload_to(instance: Document, filename: str) -> str:
     return f"documents/{instance.case_id}/{filename}"
 
 
-def stored_in_clear(content: bytes) -> bool:
-    """A document file written before files were encrypted: a plain PDF, not a token."""
-    return content.startswith(b"%PDF-")
-
-
 class Document(models.Model):
     """One generated PDF: a version of one kind of document for one case."""
 
@@ -370,7 +400,8 @@ class Document(models.Model):
     passphrase = EncryptedTextField(blank=True)
     # For a letter: the wording the lead approved, kept with the version.
     body = models.TextField(blank=True)
-    file = models.FileField(upload_to=document_upload_to, blank=True, max_length=300)
+    # Encrypted at rest: a handover holds every password.
+    file = EncryptedFileField(upload_to=document_upload_to, blank=True, max_length=300)
     size = models.PositiveIntegerField(null=True, blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
     page_count = models.PositiveIntegerField(null=True, blank=True)
@@ -392,15 +423,9 @@ class Document(models.Model):
         return self.status in (self.Status.QUEUED, self.Status.RENDERING)
 
     def read_pdf(self) -> bytes:
-        """The PDF as rendered. The stored file is encrypted (Fernet, the keys of
-        CLEANBREAK_ENCRYPTION_KEYS): a handover holds every password in it."""
-        from agency import crypto
-
+        """The PDF as rendered (its stored file is encrypted; the storage decrypts)."""
         with self.file.storage.open(self.file.name, "rb") as stored:
-            content = stored.read()
-        if stored_in_clear(content):
-            return content
-        return crypto.decrypt_bytes(content)
+            return stored.read()
 
     @property
     def client_facing(self) -> bool:
@@ -408,8 +433,6 @@ class Document(models.Model):
 
     @property
     def download_name(self) -> str:
-        from django.utils.text import slugify
-
         slug = slugify(self.case.client.name) or f"client-{self.case.client_id}"
         prefix = {
             self.Kind.HANDOVER: "handover",

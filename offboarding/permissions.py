@@ -1,20 +1,24 @@
-"""Who may do what with an offboarding case. Built on the client permissions."""
+"""Who may do what with an offboarding case. Built on the client permissions.
+
+The one place that decides: each predicate is written once, and each rule pairs a
+predicate with the refusal a person reads. Views check a rule before they show a page;
+services check the same rule before they write.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.db.models import Q, QuerySet
+
+from agency.models import User
+from agency.rules import Rule
 from clients.permissions import can_manage_client, can_view_client, is_manager
 
 if TYPE_CHECKING:
-    from agency.models import User
     from clients.models import Client
 
     from .models import Offboarding
-
-
-def can_view_case(user: User, case: Offboarding) -> bool:
-    return can_view_client(user, case.client)
 
 
 def can_propose(user: User, client: Client) -> bool:
@@ -28,13 +32,46 @@ def can_edit_proposal(user: User, case: Offboarding) -> bool:
     )
 
 
-def can_decide(user: User, case: Offboarding) -> bool:
-    """Managers decide, but never on a proposal of their own: drafted, changed or sent."""
+# --- Who may decide: never an author of the proposal (drafted, changed or sent it) --------
+
+
+def is_author(user: User, case: Offboarding) -> bool:
     return (
-        is_manager(user)
-        and user.pk not in (case.proposed_by_id, case.created_by_id)
-        and not case.edited_by.filter(pk=user.pk).exists()
+        user.pk in (case.proposed_by_id, case.created_by_id)
+        or case.edited_by.filter(pk=user.pk).exists()
     )
+
+
+def _not_authored_by(user: User) -> Q:
+    """The same rule as is_author, as a filter on cases."""
+    return ~Q(proposed_by=user) & ~Q(created_by=user) & ~Q(edited_by=user)
+
+
+def can_decide(user: User, case: Offboarding) -> bool:
+    """Managers decide, but never on a proposal of their own."""
+    return is_manager(user) and not is_author(user, case)
+
+
+def decidable_by(user: User) -> Q:
+    """The cases this person may decide on, as a filter (the approvals list)."""
+    if not is_manager(user):
+        return Q(pk__in=[])
+    return _not_authored_by(user)
+
+
+def deciders(case: Offboarding) -> QuerySet[User]:
+    """Everyone who may decide on this case (the "decision needed" e-mail)."""
+    authors = {
+        case.proposed_by_id,
+        case.created_by_id,
+        *case.edited_by.values_list("pk", flat=True),
+    }
+    return User.objects.filter(role=User.Role.MANAGER, is_active=True).exclude(
+        pk__in=[pk for pk in authors if pk is not None]
+    )
+
+
+# --- Running the case ---------------------------------------------------------------------
 
 
 def can_run_steps(user: User, case: Offboarding) -> bool:
@@ -57,3 +94,43 @@ def can_cancel(user: User, case: Offboarding) -> bool:
             or can_manage_client(user, case.client)
         )
     return is_manager(user)
+
+
+# --- The rules, with the words of their refusal -------------------------------------------
+
+PROPOSE = Rule(
+    can_propose, "Only members of this client's team and managers propose an offboarding."
+)
+EDIT_PROPOSAL = Rule(
+    can_edit_proposal, "Only a draft can be changed, by whoever drafted it, the lead or a manager."
+)
+SUBMIT = Rule(
+    can_edit_proposal, "Only whoever drafted the proposal, the lead or a manager submits it."
+)
+MANAGERS_DECIDE = Rule(is_manager, "Only managers decide on an offboarding.")
+ANOTHER_MANAGER_DECIDES = Rule(
+    lambda user, case: not is_author(user, case),
+    "You wrote or changed this proposal, so another manager must decide on it.",
+)
+RUN_STEPS = Rule(can_run_steps, "Only the account lead and managers run the offboarding steps.")
+COMPLETE = Rule(can_run_steps, "Only the account lead and managers complete an offboarding.")
+CANCEL = Rule(
+    can_cancel,
+    "After approval only a manager may cancel an offboarding: it reverses a decision.",
+)
+REVEAL_SECRET = Rule(
+    can_reveal_secrets, "Only the client's team and managers may reveal a credential."
+)
+PRODUCE_DOCUMENTS = Rule(can_run_steps, "Only the account lead and managers produce documents.")
+SEE_DOCUMENTS = Rule(can_run_steps, "Only the account lead and managers see the documents.")
+EXPORT_HANDOVER = Rule(can_run_steps, "Only the account lead and managers export the handover.")
+WRITE_LETTER = Rule(
+    can_run_steps, "Only the account lead and managers write the termination letter."
+)
+DOWNLOAD_DOCUMENTS = Rule(can_run_steps, "Only the account lead and managers download documents.")
+
+
+def check_decide(user: User, case: Offboarding) -> None:
+    """A manager, and not an author of this proposal: or Refused, saying which."""
+    MANAGERS_DECIDE.check(user)
+    ANOTHER_MANAGER_DECIDES.check(user, case)

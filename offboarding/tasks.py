@@ -1,11 +1,13 @@
-"""Celery tasks: thin and idempotent. Each takes an id, loads the row and calls a service."""
+"""Celery tasks: thin and idempotent. Each takes an id, loads the row and calls the
+worker's pipeline. The only module of the app that talks to Celery: services enqueue
+through `enqueue_render`, and the pipeline knows nothing of the broker."""
 
 import logging
 
 from celery import shared_task
 from django.db import DatabaseError, InterfaceError
 
-from . import services
+from . import pipeline
 
 logger = logging.getLogger(__name__)
 
@@ -27,18 +29,18 @@ MAX_RETRIES = 3
 )
 def render_document(self, document_id: int) -> str:
     try:
-        document = services.document_render(document_id=document_id)
+        document = pipeline.document_render(document_id=document_id)
     except TRANSIENT as error:
         # In-process (eager) runs cannot wait and retry: they fail at once, visibly.
         if not self.request.is_eager and self.request.retries < self.max_retries:
             countdown = 2 ** (self.request.retries + 1)  # 2, 4, 8 seconds
             logger.warning("Document %s: transient error, retrying in %ss", document_id, countdown)
             raise self.retry(exc=error, countdown=countdown) from error
-        services.document_fail(document_id=document_id, error=_describe(error))
+        pipeline.document_fail(document_id=document_id, error=_describe(error))
         return "failed"
     except Exception as error:
         logger.exception("Document %s failed to render", document_id)
-        services.document_fail(document_id=document_id, error=_describe(error))
+        pipeline.document_fail(document_id=document_id, error=_describe(error))
         return "failed"
     return document.status if document is not None else "gone"
 
@@ -48,7 +50,22 @@ def _describe(error: Exception) -> str:
     return f"{type(error).__name__}: {error}"[:2000]
 
 
+def enqueue_render(*, document_id: int) -> bool:
+    """Hand the render to a worker. With the broker down the document stays queued; the
+    periodic sweep hands it over again once the broker is back."""
+    try:
+        render_document.delay(document_id)
+    except Exception:  # the broker is unreachable: kombu raises OperationalError and friends
+        logger.warning(
+            "Document %s could not be queued; it stays queued for the sweep.", document_id
+        )
+        return False
+    pipeline.document_handed_over(document_id=document_id)
+    return True
+
+
 @shared_task(name="offboarding.sweep_queued_documents", ignore_result=True)
 def sweep_queued_documents(older_than_seconds: int = 120) -> int:
     """Hand documents stuck in "queued" (broker was down when requested) to a worker."""
-    return services.documents_requeue_stuck(older_than_seconds=older_than_seconds)
+    stuck = pipeline.stuck_document_ids(older_than_seconds=older_than_seconds)
+    return sum(enqueue_render(document_id=pk) for pk in stuck)

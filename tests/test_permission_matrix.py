@@ -40,7 +40,7 @@ from agency.models import User
 from clients import services as client_services
 from clients.models import Client, Contact, Contract, Evidence, Incident, Invoice, Remediation
 from clients.views import TABS as CLIENT_TABS
-from offboarding import services
+from offboarding import pipeline, services
 from offboarding.models import (
     Asset,
     CallPlan,
@@ -410,7 +410,7 @@ def build_side(*, name: str, domain: str, lead: User, team: list[User], manager:
         actor=lead, case=case, name=f"{word} website", kind=Asset.Kind.WEBSITE, location=domain
     )
     requested = services.document_request(actor=lead, case=case, kind=Document.Kind.HANDOVER)
-    document = services.document_render(document_id=requested.pk)
+    document = pipeline.document_render(document_id=requested.pk)
     assert document.status == Document.Status.READY
     return Side(
         client=Client.objects.get(pk=client.pk),

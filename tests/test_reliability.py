@@ -9,10 +9,10 @@ from django.db import connection
 from django.test import Client as HttpClient
 from django.urls import reverse
 
+from agency.errors import Refused
 from agency.models import AuditEvent
 from config import celery_app
 from offboarding import services
-from offboarding.errors import TransitionError
 from offboarding.models import Offboarding
 from tests.factories import ClientFactory, IncidentFactory, UserFactory
 
@@ -87,7 +87,7 @@ def test_fifty_simultaneous_approvals_produce_exactly_one_decision(require_postg
             barrier.wait()
             services.offboarding_approve(actor=manager, case=case, comment="Approved.")
             outcomes.append("approved")
-        except TransitionError:
+        except Refused:
             outcomes.append("refused")
         finally:
             connection.close()

@@ -110,7 +110,7 @@ def test_a_secret_leaks_nowhere_during_a_whole_journey(
     assert str(document.pk) in published[-1]  # the message carries the id, nothing else
 
     # The worker renders it later; the passphrase is gone from the row afterwards.
-    from offboarding.services import document_render
+    from offboarding.pipeline import document_render
 
     document_render(document_id=document.pk)
     document.refresh_from_db()

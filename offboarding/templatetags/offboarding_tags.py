@@ -13,11 +13,6 @@ def blocks(text: str):
 
 
 @register.filter
-def masked(secret: str) -> str:
-    return "•" * 10 if secret else ""
-
-
-@register.filter
 def css_string(text) -> str:
     """Text safe inside a double-quoted CSS string (for running headers in PDFs)."""
     text = str(text or "")

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from agency.errors import Refused
 from agency.once import AlreadySubmitted, already_submitted, once, remember
 
 from .. import permissions
-from ..errors import TransitionError
 from ..models import Document, Offboarding
+from ..progress import require_working
 from ..selectors import (
     case_for_user,
     case_steps,
@@ -22,11 +23,6 @@ from ..selectors import (
 PAGE_SIZE = 25
 TIMELINE_SHOWN = 20  # latest audit events on the case page; the rest on its history page
 HISTORY_PAGE_SIZE = 50
-
-
-def _allow(allowed: bool, message: str) -> None:
-    if not allowed:
-        raise PermissionDenied(message)
 
 
 def _case_url(case: Offboarding, anchor: str = "") -> str:
@@ -53,7 +49,7 @@ def _form_step(
                 remember(submitted, url)
         except AlreadySubmitted as first:
             return already_submitted(request, first)
-        except TransitionError as error:
+        except Refused as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, success)
@@ -65,37 +61,23 @@ def _form_step(
     return render(request, template, context)
 
 
-def _run_steps(request, pk: int) -> Offboarding:
-    case = case_for_user(request.user, pk)
-    _allow(
-        permissions.can_run_steps(request.user, case),
-        "Only the account lead and managers run the offboarding steps.",
-    )
-    if not case.is_working:
-        messages.warning(
-            request,
-            "The steps open once a manager has approved the decision."
-            if case.status in (Offboarding.Status.DRAFT, Offboarding.Status.PROPOSED)
-            else f"This case is {case.get_status_display().lower()}; its steps are closed.",
-        )
-        raise _Redirect(_case_url(case))
-    return case
+def step_page(view):
+    """A page of the guided steps: the case is looked up (404 for what the person may not
+    see), only those who run the steps get in (403), and before the decision or after
+    the case closed the page sends them back to the case with the reason. The view is
+    called with the case instead of its primary key."""
 
-
-class _Redirect(Exception):
-    def __init__(self, url: str):
-        self.url = url
-
-
-def redirects_on_gate(view):
-    def wrapper(request, *args, **kwargs):
+    @functools.wraps(view)
+    def wrapper(request, pk: int, **kwargs):
+        case = case_for_user(request.user, pk)
+        permissions.RUN_STEPS.check(request.user, case)
         try:
-            return view(request, *args, **kwargs)
-        except _Redirect as r:
-            return redirect(r.url)
+            require_working(case)
+        except Refused as closed:
+            messages.warning(request, closed.message)
+            return redirect(_case_url(case))
+        return view(request, case, **kwargs)
 
-    wrapper.__name__ = view.__name__
-    wrapper.__doc__ = view.__doc__
     return wrapper
 
 

@@ -8,18 +8,19 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from agency.errors import Refused
 from agency.once import AlreadySubmitted, already_submitted, once, remember
 from clients.models import Client
 from clients.selectors import client_for_user, clients_for_user
 
 from .. import permissions, services
-from ..errors import TransitionError
 from ..forms import (
     DecisionForm,
     ProposalForm,
     ReasonForm,
 )
 from ..models import Offboarding
+from ..progress import next_step
 from ..selectors import (
     awaiting_decision,
     case_for_user,
@@ -27,7 +28,6 @@ from ..selectors import (
     case_timeline,
     cases_for_user,
     evidence_summary,
-    next_step,
     open_cases_for_user,
     with_step_data,
 )
@@ -35,7 +35,6 @@ from ._common import (
     HISTORY_PAGE_SIZE,
     PAGE_SIZE,
     TIMELINE_SHOWN,
-    _allow,
     _case_url,
     _documents_context,
 )
@@ -94,7 +93,7 @@ def case_list(request):
 
 
 def approvals(request):
-    _allow(request.user.is_manager, "Only managers decide on terminations.")
+    permissions.MANAGERS_DECIDE.check(request.user)
     page = Paginator(awaiting_decision(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "offboarding/approvals.html", {"page": page, "now": timezone.now()})
 
@@ -105,10 +104,7 @@ def approvals(request):
 def case_start(request, client_pk: int):
     """Draft a proposal to end the relationship with a client."""
     client = client_for_user(request.user, client_pk)
-    _allow(
-        permissions.can_propose(request.user, client),
-        "Only members of this client's team and managers propose an offboarding.",
-    )
+    permissions.PROPOSE.check(request.user, client)
     existing = client.cases.filter(status__in=Offboarding.OPEN_STATES).first()
     if existing:
         messages.info(request, f"{client.name} already has an open offboarding case.")
@@ -125,7 +121,7 @@ def case_start(request, client_pk: int):
                 remember(submitted, _case_url(case))
         except AlreadySubmitted as first:
             return already_submitted(request, first)
-        except TransitionError as error:
+        except Refused as error:
             form.add_error(None, error.message)
         else:
             messages.success(
@@ -175,17 +171,14 @@ def case_history(request, pk: int):
 
 def proposal_edit(request, pk: int):
     case = case_for_user(request.user, pk)
-    _allow(
-        permissions.can_edit_proposal(request.user, case),
-        "Only a draft can be changed, by whoever drafted it, the lead or a manager.",
-    )
+    permissions.EDIT_PROPOSAL.check(request.user, case)
     form = ProposalForm(request.POST or None, instance=case, client=case.client)
     if request.method == "POST" and form.is_valid():
         try:
             services.offboarding_update_proposal(actor=request.user, case=case, **form.cleaned_data)
             if "submit" in request.POST:
                 services.offboarding_submit(actor=request.user, case=case)
-        except TransitionError as error:
+        except Refused as error:
             form.add_error(None, error.message)
         else:
             messages.success(
@@ -205,13 +198,10 @@ def proposal_edit(request, pk: int):
 @require_POST
 def submit(request, pk: int):
     case = case_for_user(request.user, pk)
-    _allow(
-        permissions.can_edit_proposal(request.user, case),
-        "Only whoever drafted the proposal, the lead or a manager submits it.",
-    )
+    permissions.SUBMIT.check(request.user, case)
     try:
         services.offboarding_submit(actor=request.user, case=case)
-    except TransitionError as error:
+    except Refused as error:
         messages.error(request, error.message)
     else:
         messages.success(request, "Proposal submitted: the managers have been told.")
@@ -224,7 +214,7 @@ def decide(request, pk: int):
     can_decide = permissions.can_decide(request.user, case)
     form = DecisionForm(request.POST or None)
     if request.method == "POST":
-        _allow(request.user.is_manager, "Only managers decide on an offboarding.")
+        permissions.MANAGERS_DECIDE.check(request.user)
         verdict = request.POST.get("verdict")
         if form.is_valid() and verdict in ("approve", "reject"):
             action = (
@@ -234,7 +224,7 @@ def decide(request, pk: int):
             )
             try:
                 action(actor=request.user, case=case, comment=form.cleaned_data["comment"])
-            except TransitionError as error:
+            except Refused as error:
                 form.add_error(None, error.message)
             else:
                 messages.success(
@@ -264,10 +254,7 @@ def decide(request, pk: int):
 @require_POST
 def cancel(request, pk: int):
     case = case_for_user(request.user, pk)
-    _allow(
-        permissions.can_cancel(request.user, case),
-        "After approval only a manager may cancel an offboarding: it reverses a decision.",
-    )
+    permissions.CANCEL.check(request.user, case)
     form = ReasonForm(request.POST)
     if not form.is_valid():
         problems = " ".join(form.errors.get("reason", []))
@@ -279,7 +266,7 @@ def cancel(request, pk: int):
         services.offboarding_cancel(
             actor=request.user, case=case, reason=form.cleaned_data["reason"]
         )
-    except TransitionError as error:
+    except Refused as error:
         messages.error(request, error.message)
     else:
         messages.success(request, "Offboarding cancelled. The reason is on record.")
@@ -289,13 +276,10 @@ def cancel(request, pk: int):
 @require_POST
 def complete(request, pk: int):
     case = case_for_user(request.user, pk)
-    _allow(
-        permissions.can_run_steps(request.user, case),
-        "Only the account lead and managers complete an offboarding.",
-    )
+    permissions.COMPLETE.check(request.user, case)
     try:
         services.offboarding_complete(actor=request.user, case=case)
-    except TransitionError as error:
+    except Refused as error:
         messages.error(request, error.message)
     else:
         messages.success(request, f"Offboarding completed. {case.client.name} is now offboarded.")

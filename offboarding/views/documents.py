@@ -10,11 +10,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from agency.downloads import private_file_response
+from agency.errors import Refused
 from agency.once import AlreadySubmitted, once, remember
 
 from .. import permissions, services
-from ..documents import default_letter_text, letter_reasons
-from ..errors import TransitionError
+from ..documents.letter import default_letter_text, letter_reasons
 from ..forms import (
     HandoverExportForm,
     LetterForm,
@@ -25,7 +25,6 @@ from ..selectors import (
     case_steps,
 )
 from ._common import (
-    _allow,
     _case_url,
     _documents_context,
 )
@@ -36,10 +35,7 @@ from ._common import (
 def documents_panel(request, pk: int):
     """The documents of a case with their live status: polled by htmx while any is pending."""
     case = case_for_user(request.user, pk)
-    _allow(
-        permissions.can_run_steps(request.user, case),
-        "Only the account lead and managers see the documents.",
-    )
+    permissions.SEE_DOCUMENTS.check(request.user, case)
     response = render(request, "offboarding/_documents.html", _documents_context(case))
     response["Cache-Control"] = "no-store"
     return response
@@ -54,7 +50,7 @@ def _request_document(request, case: Offboarding, **kwargs) -> bool:
     except AlreadySubmitted:
         messages.info(request, "This request was already sent; one document is being made.")
         return True
-    except TransitionError as error:
+    except Refused as error:
         messages.error(request, error.message)
         return False
     document.refresh_from_db()
@@ -82,10 +78,7 @@ def _request_document(request, case: Offboarding, **kwargs) -> bool:
 def document_create(request, pk: int, kind: str):
     """Call brief and dossier: one click. The handover and the letter have their own forms."""
     case = case_for_user(request.user, pk)
-    _allow(
-        permissions.can_run_steps(request.user, case),
-        "Only the account lead and managers produce documents.",
-    )
+    permissions.PRODUCE_DOCUMENTS.check(request.user, case)
     if kind not in (Document.Kind.CALL_BRIEF, Document.Kind.DOSSIER):
         raise Http404("No such document kind.")
     _request_document(request, case, kind=kind)
@@ -94,10 +87,7 @@ def document_create(request, pk: int, kind: str):
 
 def handover_export(request, pk: int):
     case = case_for_user(request.user, pk)
-    _allow(
-        permissions.can_run_steps(request.user, case),
-        "Only the account lead and managers export the handover.",
-    )
+    permissions.EXPORT_HANDOVER.check(request.user, case)
     form = HandoverExportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         requested = _request_document(
@@ -122,10 +112,7 @@ def handover_export(request, pk: int):
 
 def letter(request, pk: int):
     case = case_for_user(request.user, pk)
-    _allow(
-        permissions.can_run_steps(request.user, case),
-        "Only the account lead and managers write the termination letter.",
-    )
+    permissions.WRITE_LETTER.check(request.user, case)
     reasons = letter_reasons(case)
     last = case.documents.filter(kind=Document.Kind.LETTER).order_by("-version").first()
     reason = request.GET.get("reason") if request.GET.get("reason") in reasons else reasons[0]
@@ -160,10 +147,7 @@ def letter(request, pk: int):
 def document_download(request, pk: int, document_pk: int):
     case = case_for_user(request.user, pk)
     document = get_object_or_404(case.documents.select_related("case__client"), pk=document_pk)
-    _allow(
-        permissions.can_run_steps(request.user, case),
-        "Only the account lead and managers download documents.",
-    )
+    permissions.DOWNLOAD_DOCUMENTS.check(request.user, case)
     if document.status != Document.Status.READY:
         raise Http404("This document is not ready.")
     services.document_download(actor=request.user, document=document, request=request)
@@ -179,13 +163,10 @@ def document_download(request, pk: int, document_pk: int):
 def document_retry(request, pk: int, document_pk: int):
     case = case_for_user(request.user, pk)
     document = get_object_or_404(case.documents, pk=document_pk)
-    _allow(
-        permissions.can_run_steps(request.user, case),
-        "Only the account lead and managers produce documents.",
-    )
+    permissions.PRODUCE_DOCUMENTS.check(request.user, case)
     try:
         services.document_retry(actor=request.user, document=document)
-    except TransitionError as error:
+    except Refused as error:
         messages.error(request, error.message)
     else:
         messages.success(request, f"{document.get_kind_display()} queued again.")

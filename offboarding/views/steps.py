@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from agency.errors import Refused
+
 from .. import permissions, services
-from ..errors import TransitionError
 from ..forms import (
     AssetForm,
     CallOutcomeForm,
@@ -22,26 +23,23 @@ from ..forms import (
     InstructionsForm,
 )
 from ..ics import call_ics
-from ..models import CallPlan
+from ..models import CallPlan, Offboarding
 from ..selectors import (
     case_for_user,
     case_steps,
 )
 from ._common import (
-    _allow,
     _case_url,
     _form_step,
-    _run_steps,
-    redirects_on_gate,
+    step_page,
 )
 
 # --- Steps -------------------------------------------------------------------------------
 
 
-@redirects_on_gate
-def review(request, pk: int):
-    case = _run_steps(request, pk)
-    instance = getattr(case, "review", None)
+@step_page
+def review(request, case: Offboarding):
+    instance = case.contract_review
     form = ContractReviewForm(request.POST or None, instance=instance, client=case.client)
     contracts = [(c, c.notice()) for c in case.client.contracts.all()]
     return _form_step(
@@ -56,9 +54,8 @@ def review(request, pk: int):
     )
 
 
-@redirects_on_gate
-def deliverables(request, pk: int, deliverable_pk: int | None = None):
-    case = _run_steps(request, pk)
+@step_page
+def deliverables(request, case: Offboarding, deliverable_pk: int | None = None):
     deliverable = (
         get_object_or_404(case.deliverables, pk=deliverable_pk) if deliverable_pk else None
     )
@@ -78,22 +75,20 @@ def deliverables(request, pk: int, deliverable_pk: int | None = None):
 
 
 @require_POST
-@redirects_on_gate
-def deliverables_done(request, pk: int):
-    case = _run_steps(request, pk)
+@step_page
+def deliverables_done(request, case: Offboarding):
     try:
         services.deliverables_complete(actor=request.user, case=case)
-    except TransitionError as error:
+    except Refused as error:
         messages.error(request, error.message)
         return redirect("offboarding:deliverables", case.pk)
     messages.success(request, "Deliverables step done: every deliverable is settled.")
     return redirect(_case_url(case))
 
 
-@redirects_on_gate
-def call(request, pk: int):
-    case = _run_steps(request, pk)
-    instance = getattr(case, "call", None)
+@step_page
+def call(request, case: Offboarding):
+    instance = case.call_plan
     form = CallPlanForm(request.POST or None, instance=instance, case=case)
     return _form_step(
         request,
@@ -108,12 +103,11 @@ def call(request, pk: int):
 
 
 @require_POST
-@redirects_on_gate
-def call_script(request, pk: int):
-    case = _run_steps(request, pk)
+@step_page
+def call_script(request, case: Offboarding):
     try:
         services.call_script_regenerate(actor=request.user, case=case)
-    except TransitionError as error:
+    except Refused as error:
         messages.error(request, error.message)
     else:
         messages.success(request, "Script generated again from the template; edit it as you like.")
@@ -128,10 +122,9 @@ def call_calendar(request, pk: int):
     return response
 
 
-@redirects_on_gate
-def outcome(request, pk: int):
-    case = _run_steps(request, pk)
-    call_plan = getattr(case, "call", None)
+@step_page
+def outcome(request, case: Offboarding):
+    call_plan = case.call_plan
     initial = {}
     if call_plan and call_plan.held != call_plan.Held.PLANNED:
         initial = {
@@ -154,9 +147,8 @@ def outcome(request, pk: int):
 
 
 @never_cache
-@redirects_on_gate
-def handover(request, pk: int):
-    case = _run_steps(request, pk)
+@step_page
+def handover(request, case: Offboarding):
     return render(
         request,
         "offboarding/step_handover.html",
@@ -170,14 +162,13 @@ def handover(request, pk: int):
             "instructions_form": InstructionsForm(
                 initial={"takeover_instructions": case.takeover_instructions}
             ),
-            "call": getattr(case, "call", None),
+            "call": case.call_plan,
         },
     )
 
 
-@redirects_on_gate
-def credential_edit(request, pk: int, credential_pk: int | None = None):
-    case = _run_steps(request, pk)
+@step_page
+def credential_edit(request, case: Offboarding, credential_pk: int | None = None):
     credential = get_object_or_404(case.credentials, pk=credential_pk) if credential_pk else None
     form = CredentialForm(request.POST or None, instance=credential)
     return _form_step(
@@ -198,13 +189,12 @@ def credential_edit(request, pk: int, credential_pk: int | None = None):
 
 
 @require_POST
-@redirects_on_gate
-def credential_delete(request, pk: int, credential_pk: int):
-    case = _run_steps(request, pk)
+@step_page
+def credential_delete(request, case: Offboarding, credential_pk: int):
     credential = get_object_or_404(case.credentials, pk=credential_pk)
     try:
         services.credential_delete(actor=request.user, case=case, credential=credential)
-    except TransitionError as error:
+    except Refused as error:
         messages.error(request, error.message)
     else:
         messages.success(request, f"Credential for {credential.system} removed.")
@@ -216,10 +206,7 @@ def credential_delete(request, pk: int, credential_pk: int):
 def credential_reveal(request, pk: int, credential_pk: int):
     case = case_for_user(request.user, pk)
     credential = get_object_or_404(case.credentials, pk=credential_pk)
-    _allow(
-        permissions.can_reveal_secrets(request.user, case),
-        "Only the client's team and managers may reveal a credential.",
-    )
+    permissions.REVEAL_SECRET.check(request.user, case)
     secret = services.credential_reveal(actor=request.user, credential=credential, request=request)
     template = "offboarding/_secret.html" if request.htmx else "offboarding/secret_page.html"
     response = render(
@@ -231,9 +218,8 @@ def credential_reveal(request, pk: int, credential_pk: int):
     return response
 
 
-@redirects_on_gate
-def asset_edit(request, pk: int, asset_pk: int | None = None):
-    case = _run_steps(request, pk)
+@step_page
+def asset_edit(request, case: Offboarding, asset_pk: int | None = None):
     asset = get_object_or_404(case.assets, pk=asset_pk) if asset_pk else None
     form = AssetForm(request.POST or None, instance=asset)
     return _form_step(
@@ -249,9 +235,8 @@ def asset_edit(request, pk: int, asset_pk: int | None = None):
 
 
 @require_POST
-@redirects_on_gate
-def asset_delete(request, pk: int, asset_pk: int):
-    case = _run_steps(request, pk)
+@step_page
+def asset_delete(request, case: Offboarding, asset_pk: int):
     asset = get_object_or_404(case.assets, pk=asset_pk)
     services.asset_delete(actor=request.user, case=case, asset=asset)
     messages.success(request, f"Asset {asset.name} removed.")
@@ -259,9 +244,8 @@ def asset_delete(request, pk: int, asset_pk: int):
 
 
 @require_POST
-@redirects_on_gate
-def instructions(request, pk: int):
-    case = _run_steps(request, pk)
+@step_page
+def instructions(request, case: Offboarding):
     form = InstructionsForm(request.POST)
     if form.is_valid():
         services.handover_instructions_save(
@@ -275,21 +259,19 @@ def instructions(request, pk: int):
 
 
 @require_POST
-@redirects_on_gate
-def handover_done(request, pk: int):
-    case = _run_steps(request, pk)
+@step_page
+def handover_done(request, case: Offboarding):
     try:
         services.handover_complete(actor=request.user, case=case)
-    except TransitionError as error:
+    except Refused as error:
         messages.error(request, error.message)
         return redirect("offboarding:handover", case.pk)
     messages.success(request, "Handover contents complete.")
     return redirect(_case_url(case))
 
 
-@redirects_on_gate
-def closeout(request, pk: int):
-    case = _run_steps(request, pk)
+@step_page
+def closeout(request, case: Offboarding):
     form = CloseoutForm(request.POST or None, instance=case)
     return _form_step(
         request,

@@ -11,7 +11,7 @@ from django.db import connection
 
 from agency import crypto
 from agency.models import AuditEvent
-from offboarding import services
+from offboarding import pipeline, services
 from offboarding.models import Credential, Document
 from tests.factories import ClientFactory, IncidentFactory
 
@@ -35,7 +35,7 @@ def offboarded_case(lead, manager, staff):
         actor=lead, case=case, system="Google Ads", username="ads@harbour.example", secret=SECRET
     )
     document = services.document_request(actor=lead, case=case, kind=Document.Kind.HANDOVER)
-    services.document_render(document_id=document.pk)
+    pipeline.document_render(document_id=document.pk)
     return case
 
 

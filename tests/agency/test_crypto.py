@@ -312,7 +312,7 @@ def test_rotation_moves_document_files_to_the_new_key(settings, key_a, case, med
 
     output = rotate()
 
-    assert "offboarding.Document files: 2 re-encrypted, 1 already under the newest key" in output
+    assert "offboarding.Document.file files: 2 re-encrypted, 1 already under the newest key" in output
     assert stored_bytes(fresh) == fresh_token
     settings.CLEANBREAK_ENCRYPTION_KEYS = [KEY_B]  # the old key is gone
     for document in (under_a, in_clear, fresh):
@@ -331,7 +331,7 @@ def test_dry_run_leaves_document_files_alone(settings, key_a, case, media):
     document = make_document(case, crypto.encrypt_bytes(PDF))
     before = stored_bytes(document)
     settings.CLEANBREAK_ENCRYPTION_KEYS = [KEY_B, KEY_A]
-    assert "offboarding.Document files: 1 would be re-encrypted" in rotate("--dry-run")
+    assert "offboarding.Document.file files: 1 would be re-encrypted" in rotate("--dry-run")
     assert stored_bytes(document) == before
 
 
@@ -346,5 +346,5 @@ def test_a_file_under_an_unknown_key_stops_the_rotation_before_any_change(
     with pytest.raises(CommandError) as failure:
         rotate()
 
-    assert f"offboarding.Document files: pk {lost.pk}" in str(failure.value)
+    assert f"offboarding.Document.file files: pk {lost.pk}" in str(failure.value)
     assert raw_secret(Credential.objects.get().pk) == secret_before  # nothing was rotated

@@ -612,7 +612,7 @@ def test_takeover_instructions(people):
 
 def test_closeout(people):
     w = steps_world(people)
-    names = case_services.CLOSEOUT_FIELDS
+    names = Offboarding.CLOSEOUT_FIELDS
     spec = {name: F(bool_ok, hostile_bool) for name in names}
 
     @FUZZ

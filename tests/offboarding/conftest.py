@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from agency.models import AuditEvent
 from clients.models import Client, Incident
-from offboarding import services
+from offboarding import pipeline, services
 from offboarding.models import CallPlan, Deliverable, Document, Offboarding
 from tests.factories import ClientFactory, ContractFactory, IncidentFactory, RemediationFactory
 
@@ -154,7 +154,7 @@ class CaseBuilder:
         services.handover_complete(actor=lead, case=case)
         self.export_handover(case)
         services.closeout_save(
-            actor=lead, case=case, **dict.fromkeys(services.CLOSEOUT_FIELDS, True)
+            actor=lead, case=case, **dict.fromkeys(Offboarding.CLOSEOUT_FIELDS, True)
         )
         return refreshed(case)
 
@@ -163,7 +163,7 @@ class CaseBuilder:
         document = services.document_request(
             actor=case.client.account_lead, case=case, kind=Document.Kind.HANDOVER
         )
-        return services.document_render(document_id=document.pk)
+        return pipeline.document_render(document_id=document.pk)
 
     def completed(self, client: Client, **fields) -> Offboarding:
         case = self.ready(client, **fields)

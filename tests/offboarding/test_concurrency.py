@@ -13,10 +13,10 @@ from collections.abc import Callable
 import pytest
 from django.db import connection
 
+from agency.errors import Refused
 from agency.models import AuditEvent
 from clients.models import Client
 from offboarding import services
-from offboarding.errors import TransitionError
 from offboarding.models import Offboarding
 from tests.factories import ClientFactory
 
@@ -36,7 +36,7 @@ def at_the_same_time(*calls: Callable[[], object]) -> list[tuple[str, object]]:
         try:
             barrier.wait(timeout=20)
             results[index] = ("ok", call())
-        except TransitionError as error:
+        except Refused as error:
             results[index] = ("refused", error.message)
         except Exception as error:  # noqa: BLE001 - reported to the test, which fails on it
             results[index] = ("error", repr(error))

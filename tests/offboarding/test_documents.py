@@ -23,12 +23,12 @@ from pypdf import PdfReader
 from pypdf.errors import FileNotDecryptedError, PdfReadError
 
 from agency import crypto
+from agency.errors import Refused
 from agency.models import AuditEvent
 from clients.models import Client, Evidence, Incident
 from config import celery_app
-from offboarding import services
-from offboarding.documents import default_letter_text, letter_reasons
-from offboarding.errors import TransitionError
+from offboarding import pipeline, services, tasks
+from offboarding.documents.letter import default_letter_text, letter_reasons
 from offboarding.models import Asset, CallPlan, Deliverable, Document, Offboarding
 from offboarding.tasks import render_document
 from tests.factories import ContactFactory, IncidentFactory, RemediationFactory
@@ -63,7 +63,7 @@ def pdf_text(document: Document, password: str | None = None) -> str:
 
 def render(document: Document) -> Document:
     """Render as the worker does, and return the row as stored."""
-    services.document_render(document_id=document.pk)
+    pipeline.document_render(document_id=document.pk)
     return Document.objects.select_related("case__client").get(pk=document.pk)
 
 
@@ -266,7 +266,7 @@ def overflowing_text(document: Document) -> list[str]:
     from django.conf import settings
     from weasyprint import HTML
 
-    from offboarding.documents import render_html
+    from offboarding.documents.render import render_html
 
     def boxes(box):
         yield box
@@ -401,7 +401,7 @@ def test_passphrase_is_erased_from_the_database_after_the_render(handover_case):
 
 
 def test_passphrase_shorter_than_eight_characters_is_refused(handover_case):
-    with pytest.raises(TransitionError, match="at least 8 characters"):
+    with pytest.raises(Refused, match="at least 8 characters"):
         ask_for(handover_case, K.HANDOVER, passphrase="short")
     assert not handover_case.documents.exists()
 
@@ -447,7 +447,7 @@ def test_letter_versions_keep_their_own_wording(handover_case, letter_body):
 
 
 def test_letter_needs_its_wording(handover_case):
-    with pytest.raises(TransitionError, match="wording"):
+    with pytest.raises(Refused, match="wording"):
         ask_for(handover_case, K.LETTER, body="   ")
 
 
@@ -679,7 +679,7 @@ def test_rendering_a_ready_document_again_changes_nothing(handover_case):
     document = request_and_render(handover_case, K.HANDOVER)
     data = Path(document.file.path).read_bytes()
 
-    again = services.document_render(document_id=document.pk)
+    again = pipeline.document_render(document_id=document.pk)
     stored = Document.objects.get(pk=document.pk)
 
     assert again.status == DS.READY
@@ -708,7 +708,7 @@ def test_a_render_left_half_done_by_a_killed_worker_completes_exactly_once(hando
 
 
 def test_render_of_a_missing_document_is_a_no_op(db):
-    assert services.document_render(document_id=999_999) is None
+    assert pipeline.document_render(document_id=999_999) is None
     assert render_document.apply(args=[999_999]).get() == "gone"
 
 
@@ -812,7 +812,7 @@ def test_a_failed_protected_document_cannot_be_retried(handover_case, broken_med
     assert document.status == DS.FAILED
     assert raw_passphrase_column(document) in ("", None)  # not kept past the last try
 
-    with pytest.raises(TransitionError, match="export it again"):
+    with pytest.raises(Refused, match="export it again"):
         services.document_retry(actor=lead, document=document)
 
     document.refresh_from_db()
@@ -850,7 +850,7 @@ def test_a_copy_that_loses_the_race_leaves_the_recorded_file_alone(handover_case
         """Right after this copy claimed the row, another copy renders it to the end."""
         if instance.pk == document.pk and instance.status == DS.RENDERING and not overtaken:
             overtaken.append(None)  # once: the other copy's own claim does not recurse
-            overtaken[0] = services.document_render(document_id=document.pk)
+            overtaken[0] = pipeline.document_render(document_id=document.pk)
 
     post_save.connect(second_worker_finishes_first, sender=Document)
     try:
@@ -878,7 +878,7 @@ def test_only_the_lead_and_managers_retry(handover_case, broken_media, staff):
     document = ask_for(handover_case, K.HANDOVER)
     render_document.apply(args=[document.pk], retries=render_document.max_retries)
 
-    with pytest.raises(TransitionError, match="lead and managers"):
+    with pytest.raises(Refused, match="lead and managers"):
         services.document_retry(actor=staff, document=document)
 
 
@@ -886,7 +886,7 @@ def test_only_the_lead_and_managers_retry(handover_case, broken_media, staff):
 
 
 def test_letter_is_refused_before_the_contract_review(approved_case):
-    with pytest.raises(TransitionError, match="contract review"):
+    with pytest.raises(Refused, match="contract review"):
         ask_for(approved_case, K.LETTER, body="Dear client, ...")
     assert not approved_case.documents.exists()
 
@@ -894,19 +894,19 @@ def test_letter_is_refused_before_the_contract_review(approved_case):
 def test_no_termination_letter_for_a_cancelled_offboarding(working_case, manager):
     services.offboarding_cancel(actor=manager, case=working_case, reason="They fixed it.")
 
-    with pytest.raises(TransitionError):
+    with pytest.raises(Refused):
         ask_for(working_case, K.LETTER, body="Dear client, we end our collaboration.")
 
 
 def test_no_handover_for_a_cancelled_offboarding(working_case, manager):
     services.offboarding_cancel(actor=manager, case=working_case, reason="They fixed it.")
 
-    with pytest.raises(TransitionError, match="once the case is approved"):
+    with pytest.raises(Refused, match="once the case is approved"):
         ask_for(working_case, K.HANDOVER)
 
 
 def test_call_brief_is_refused_before_a_call_plan(working_case, cases):
-    with pytest.raises(TransitionError, match="Plan the call first"):
+    with pytest.raises(Refused, match="Plan the call first"):
         ask_for(working_case, K.CALL_BRIEF)
 
     cases.call_plan(working_case)
@@ -916,32 +916,32 @@ def test_call_brief_is_refused_before_a_call_plan(working_case, cases):
 @pytest.mark.parametrize("status", ["draft_case", "proposed_case"])
 def test_handover_is_refused_before_approval(request, status):
     case = request.getfixturevalue(status)
-    with pytest.raises(TransitionError, match="once the case is approved"):
+    with pytest.raises(Refused, match="once the case is approved"):
         services.document_request(actor=case.client.account_lead, case=case, kind=K.HANDOVER)
     assert not case.documents.exists()
 
 
 def test_dossier_is_refused_on_a_draft(draft_case):
-    with pytest.raises(TransitionError, match="Submit the proposal first"):
+    with pytest.raises(Refused, match="Submit the proposal first"):
         ask_for(draft_case, K.DOSSIER)
 
 
 def test_staff_cannot_produce_documents(working_case, staff):
-    with pytest.raises(TransitionError, match="lead and managers"):
+    with pytest.raises(Refused, match="lead and managers"):
         services.document_request(actor=staff, case=working_case, kind=K.HANDOVER)
 
 
 def test_completion_needs_a_ready_handover(ready_case, lead):
     ready_case.documents.filter(kind=K.HANDOVER).update(status=DS.FAILED)
 
-    with pytest.raises(TransitionError, match="export the handover PDF") as refused:
+    with pytest.raises(Refused, match="export the handover PDF") as refused:
         services.offboarding_complete(actor=lead, case=ready_case)
     assert str(refused.value.message) == (
         "Still to do before completing: export the handover PDF (after its contents are complete)."
     )
 
     pending = ask_for(ready_case, K.HANDOVER)  # queued is not enough
-    with pytest.raises(TransitionError, match="export the handover PDF"):
+    with pytest.raises(Refused, match="export the handover PDF"):
         services.offboarding_complete(actor=lead, case=ready_case)
 
     render(pending)
@@ -960,13 +960,13 @@ def test_sweep_hands_over_documents_stuck_in_queued(handover_case):
     )
     assert Document.objects.filter(status=DS.QUEUED, enqueued_at=None).count() == 2
 
-    assert services.documents_requeue_stuck(older_than_seconds=120) == 1
+    assert tasks.sweep_queued_documents(older_than_seconds=120) == 1
 
     stuck.refresh_from_db()
     recent.refresh_from_db()
     assert stuck.status == DS.READY  # the eager worker rendered it
     assert recent.status == DS.QUEUED and recent.enqueued_at is None
-    assert services.documents_requeue_stuck(older_than_seconds=120) == 0
+    assert tasks.sweep_queued_documents(older_than_seconds=120) == 0
 
 
 def test_sweep_hands_over_a_queued_document_the_broker_lost(handover_case):
@@ -978,7 +978,7 @@ def test_sweep_hands_over_a_queued_document_the_broker_lost(handover_case):
         enqueued_at=now - dt.timedelta(minutes=5), requested_at=now - dt.timedelta(minutes=5)
     )
 
-    assert services.documents_requeue_stuck(older_than_seconds=120) == 1
+    assert tasks.sweep_queued_documents(older_than_seconds=120) == 1
 
     lost.refresh_from_db()
     sent.refresh_from_db()
@@ -1016,7 +1016,7 @@ def test_completion_refuses_a_handover_exported_before_the_last_change(ready_cas
         actor=lead, case=ready_case, system="Mailchimp", username="news@acme.example", secret="s3"
     )
     services.handover_complete(actor=lead, case=ready_case)
-    with pytest.raises(TransitionError, match="export the handover PDF"):
+    with pytest.raises(Refused, match="export the handover PDF"):
         services.offboarding_complete(actor=lead, case=ready_case)
 
     request_and_render(ready_case, K.HANDOVER)

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from agency.models import AuditEvent
-from offboarding import services
+from offboarding import pipeline, services
 from offboarding.models import Document, Offboarding
 from tests.factories import ClientFactory
 
@@ -50,7 +50,7 @@ def acme_case(cases, acme, lead):
 
 def ready_handover(case: Offboarding) -> Document:
     document = services.document_request(actor=case.client.account_lead, case=case, kind=K.HANDOVER)
-    return services.document_render(document_id=document.pk)
+    return pipeline.document_render(document_id=document.pk)
 
 
 def queued_handover(case: Offboarding) -> Document:
@@ -275,7 +275,7 @@ def test_panel_polls_while_a_document_is_pending_and_stops_when_all_are_ready(
     queued = client.get(url("documents", acme_case)).content.decode()
     Document.objects.filter(pk=document.pk).update(status=DS.RENDERING)
     rendering = client.get(url("documents", acme_case)).content.decode()
-    services.document_render(document_id=document.pk)
+    pipeline.document_render(document_id=document.pk)
     ready = client.get(url("documents", acme_case)).content.decode()
 
     assert 'hx-trigger="every 2s"' in queued

@@ -445,7 +445,7 @@ def test_choosing_email_for_the_call_is_refused_with_the_explanation(client, wor
         },
     )
     assert response.status_code == 200
-    assert services.EMAIL_REFUSED in body_of(response)
+    assert CallPlan.EMAIL_REFUSED in body_of(response)
     assert not CallPlan.objects.filter(case=working_case).exists()
 
 
@@ -460,7 +460,7 @@ def test_the_call_form_refuses_email_with_the_explanation(working_case, lead):
         case=working_case,
     )
     assert not form.is_valid()
-    assert form.errors["channel"] == [services.EMAIL_REFUSED]
+    assert form.errors["channel"] == [CallPlan.EMAIL_REFUSED]
 
 
 def test_a_refused_completion_tells_the_lead_what_is_left(client, working_case, lead):

@@ -29,7 +29,7 @@ from pypdf import PdfReader
 
 from agency.health import broker_state
 from config import celery_app
-from offboarding import services
+from offboarding import services, tasks
 from offboarding.models import Asset, Credential, Document, Offboarding
 
 from .conftest import SECRET
@@ -334,7 +334,7 @@ def test_broker_down_the_request_is_kept_and_the_sweep_hands_it_over_later(
     assert client.get("/healthz").status_code == 200
 
     with running_worker():
-        assert services.documents_requeue_stuck(older_than_seconds=0) == 1
+        assert tasks.sweep_queued_documents(older_than_seconds=0) == 1
         document.refresh_from_db()
         assert document.enqueued_at is not None
         document = wait_for(document, READY, Document.Status.FAILED, timeout=60)
@@ -343,7 +343,7 @@ def test_broker_down_the_request_is_kept_and_the_sweep_hands_it_over_later(
     assert document.attempts == 1
     _, reader = stored_pdf(document)
     assert "Google Ads" in pdf_text(reader)
-    assert services.documents_requeue_stuck(older_than_seconds=0) == 0
+    assert tasks.sweep_queued_documents(older_than_seconds=0) == 0
 
 
 def test_with_all_of_redis_down_the_export_still_answers_at_once(
@@ -459,7 +459,7 @@ def test_redis_stopped_pages_keep_serving_and_the_document_follows_when_it_is_ba
             # The sweep hands over what never reached the broker. (The first document's
             # message died with the server: the sweep sends it again once it has waited
             # 30 minutes, which this test does not.)
-            assert services.documents_requeue_stuck(older_than_seconds=0) == 1
+            assert tasks.sweep_queued_documents(older_than_seconds=0) == 1
             document = wait_for(document, READY, Document.Status.FAILED, timeout=60)
     assert document.status == READY, document.error
     assert document.attempts == 1

@@ -7,10 +7,10 @@ import itertools
 import pytest
 from django.db import IntegrityError, transaction
 
+from agency.errors import Refused
 from agency.models import AuditEvent
 from clients.models import Client
 from offboarding import services, workflow
-from offboarding.errors import TransitionError
 from offboarding.models import Offboarding
 from tests.factories import ClientFactory
 
@@ -90,7 +90,7 @@ def test_every_refused_transition_raises_a_readable_error(
     case = cases.in_status(status, acme)
     events_before = case_events(case).count()
 
-    with pytest.raises(TransitionError) as refused:
+    with pytest.raises(Refused) as refused:
         run(action, case, lead=lead, manager=manager, manager2=manager2)
 
     message = refused.value.message
@@ -112,9 +112,7 @@ def test_working_on_a_case_in_progress_does_not_start_it_again(working_case, lea
 
 def test_a_refused_transition_names_the_current_state(cases, acme, manager2):
     case = cases.rejected(acme)
-    with pytest.raises(
-        TransitionError, match=r"This case is rejected; it cannot be approved now\."
-    ):
+    with pytest.raises(Refused, match=r"This case is rejected; it cannot be approved now\."):
         services.offboarding_approve(actor=manager2, case=case, comment="Changed my mind.")
 
 
@@ -201,7 +199,7 @@ def test_a_new_case_is_allowed_after_a_closed_one(closed_status, cases, acme, le
 
 
 def test_opening_a_case_beside_an_open_one_is_refused_with_an_explanation(draft_case, acme, staff):
-    with pytest.raises(TransitionError, match="Acme Rockets already has an open offboarding case"):
+    with pytest.raises(Refused, match="Acme Rockets already has an open offboarding case"):
         services.offboarding_open(
             actor=staff,
             client=acme,

@@ -14,8 +14,8 @@ Rotating the encryption key, step by step:
    somewhere safe until every backup taken before step 4 has expired: those backups hold
    secrets encrypted under it.
 
-Every EncryptedTextField of every installed model is covered, and so is every generated
-document file (offboarding.Document.file: a handover holds every password, so its file is
+Every EncryptedTextField of every installed model is covered, and so is every file of
+every EncryptedFileField (a generated handover holds every password, so its file is
 encrypted too; a file still in clear from before that is encrypted). The raw column is read and
 written with SQL, since the field itself decrypts on load and encrypts on save. Rows
 already under the newest key are left alone, so running the command again is harmless.
@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
-from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken
 from django.apps import apps
@@ -41,10 +40,8 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Field, Model
 
 from agency import crypto
-from agency.fields import EncryptedTextField
-from agency.files import write_atomically
+from agency.fields import EncryptedFileField, EncryptedTextField
 
-FILES_LABEL = "offboarding.Document files"
 LISTED_FAILURES = 20  # per column; the count says how many more there are
 
 
@@ -66,20 +63,29 @@ class Tally:
     failed: list = dataclasses.field(default_factory=list)  # primary keys that cannot be decrypted
 
 
-def encrypted_columns() -> Iterator[Column]:
-    """Every EncryptedTextField column of every installed model, each table column once."""
+def _columns_of(kind: type[Field]) -> Iterator[Column]:
     seen = set()
     for model in apps.get_models():
         if model._meta.proxy:
             continue
         # Local fields only: a multi-table child's inherited fields live in the parent table.
         for model_field in model._meta.local_concrete_fields:
-            if not isinstance(model_field, EncryptedTextField):
+            if not isinstance(model_field, kind):
                 continue
             key = (model._meta.db_table, model_field.column)
             if key not in seen:
                 seen.add(key)
                 yield Column(model, model_field)
+
+
+def encrypted_columns() -> Iterator[Column]:
+    """Every EncryptedTextField column of every installed model, each table column once."""
+    return _columns_of(EncryptedTextField)
+
+
+def encrypted_file_columns() -> Iterator[Column]:
+    """Every EncryptedFileField of every installed model: their files are encrypted."""
+    return _columns_of(EncryptedFileField)
 
 
 class Command(BaseCommand):
@@ -122,16 +128,19 @@ class Command(BaseCommand):
         self.verbose = options["verbosity"] >= 1
 
         columns = list(encrypted_columns())
-        if not columns:
+        file_columns = list(encrypted_file_columns())
+        if not columns and not file_columns:
             self.note("No model has an encrypted field: nothing to do.")
             return
 
         # 1. Check everything before writing anything.
         tallies = {column.label: self.check(column) for column in columns}
-        files = self.check_files()
-        failures = [(label, tally.failed) for label, tally in tallies.items() if tally.failed]
-        if files.failed:
-            failures.append((FILES_LABEL, files.failed))
+        file_tallies = {f"{c.label} files": self.check_files(c) for c in file_columns}
+        failures = [
+            (label, tally.failed)
+            for label, tally in (*tallies.items(), *file_tallies.items())
+            if tally.failed
+        ]
         if failures:
             raise CommandError(self.failure_message(failures, changed=False))
 
@@ -142,10 +151,11 @@ class Command(BaseCommand):
                     f"{column.label}: {tally.stale} would be re-encrypted, "
                     f"{tally.current} already under the newest key."
                 )
-            self.note(
-                f"{FILES_LABEL}: {files.stale} would be re-encrypted, "
-                f"{files.current} already under the newest key."
-            )
+            for label, tally in file_tallies.items():
+                self.note(
+                    f"{label}: {tally.stale} would be re-encrypted, "
+                    f"{tally.current} already under the newest key."
+                )
             self.note("Dry run: nothing was changed.")
             return
 
@@ -159,13 +169,15 @@ class Command(BaseCommand):
             )
             if tally.failed:
                 failures.append((column.label, tally.failed))
-        files = self.rotate_files()
-        self.note(
-            f"{FILES_LABEL}: {files.rotated} re-encrypted, "
-            f"{files.current} already under the newest key."
-        )
-        if files.failed:
-            failures.append((FILES_LABEL, files.failed))
+        for column in file_columns:
+            tally = self.rotate_files(column)
+            label = f"{column.label} files"
+            self.note(
+                f"{label}: {tally.rotated} re-encrypted, "
+                f"{tally.current} already under the newest key."
+            )
+            if tally.failed:
+                failures.append((label, tally.failed))
         if failures:  # only if a row was written with an unknown key while this ran
             raise CommandError(self.failure_message(failures, changed=True))
         self.note(
@@ -250,41 +262,22 @@ class Command(BaseCommand):
             after = rows[-1][0]
         return tally
 
-    # --- Document files -----------------------------------------------------------------
+    # --- Encrypted files --------------------------------------------------------------
 
-    def stored_files(self) -> Iterator[tuple[int, Path]]:
-        """(document pk, path) of every generated document file that exists on disk."""
-        from django.core.files.storage import default_storage
+    def stored_files(self, column: Column) -> Iterator[tuple[int, str]]:
+        """(pk, name) of every file of this encrypted file field that exists in storage."""
+        storage = column.field.storage
+        rows = column.model._default_manager.using(self.connection.alias).exclude(
+            **{column.field.name: ""}
+        )
+        for pk, name in rows.order_by("pk").values_list("pk", column.field.name).iterator():
+            if storage.exists(name):  # a file lost from disk has nothing left to rotate
+                yield pk, name
 
-        from offboarding.models import Document
-
-        documents = Document.objects.using(self.connection.alias).exclude(file="")
-        for pk, name in documents.order_by("pk").values_list("pk", "file").iterator():
-            path = Path(default_storage.path(name))
-            if path.exists():  # a file lost from disk has nothing left to rotate
-                yield pk, path
-
-    def file_state(self, content: bytes) -> str:
-        from offboarding.models import stored_in_clear
-
-        if stored_in_clear(content):
-            return "clear"
-        try:
-            self.newest.decrypt(content)
-        except InvalidToken:
-            pass
-        else:
-            return "current"
-        try:
-            crypto.decrypt_bytes(content)
-        except crypto.DecryptionFailed:
-            return "failed"
-        return "stale"
-
-    def check_files(self) -> Tally:
+    def check_files(self, column: Column) -> Tally:
         tally = Tally()
-        for pk, path in self.stored_files():
-            state = self.file_state(path.read_bytes())
+        for pk, name in self.stored_files(column):
+            state = column.field.storage.state(name, newest=self.newest)
             if state == "current":
                 tally.current += 1
             elif state == "failed":
@@ -293,20 +286,18 @@ class Command(BaseCommand):
                 tally.stale += 1
         return tally
 
-    def rotate_files(self) -> Tally:
+    def rotate_files(self, column: Column) -> Tally:
         tally = Tally()
-        for pk, path in self.stored_files():
-            content = path.read_bytes()
-            state = self.file_state(content)
+        storage = column.field.storage
+        for pk, name in self.stored_files(column):
+            state = storage.state(name, newest=self.newest)
             if state == "current":
                 tally.current += 1
-                continue
-            if state == "failed":
+            elif state == "failed":
                 tally.failed.append(pk)
-                continue
-            rewrite = crypto.encrypt_bytes if state == "clear" else crypto.rotate_bytes
-            write_atomically(path, rewrite(content), prefix=".rotate-")
-            tally.rotated += 1
+            else:
+                storage.rotate(name)
+                tally.rotated += 1
         return tally
 
     # --- Output -------------------------------------------------------------------------

@@ -1,30 +1,25 @@
-"""The four documents of an offboarding, rendered to PDF with WeasyPrint.
+"""What each document shows, built from the case.
 
 Client-facing documents (the handover and the termination letter) are rendered from a
 context built here field by field from client-facing data only: plain dataclasses, never
 model instances, so a template cannot reach an incident, a note or a remediation by
-following a relation. Internal documents (call brief, dossier) are marked "Internal"
-on every page.
+following a relation. Internal documents (call brief, dossier) get the case itself.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import io
-import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.template.loader import render_to_string
 from django.utils import timezone
 
+from agency.models import AuditEvent
 from clients.selectors import payment_statement
 
-from .models import Asset, CallPlan, Document, Offboarding
-from .script import LETTER_REASONS, reason_categories
+from ..models import Asset, CallPlan, Document, Offboarding
 
 # --- Client-facing context -------------------------------------------------------------
 
@@ -96,7 +91,7 @@ class LetterContext:
     signer: str
 
 
-def _agency(case: Offboarding) -> Agency:
+def agency_of(case: Offboarding) -> Agency:
     lead = case.client.account_lead
     logo = finders.find(settings.AGENCY_LOGO) if settings.AGENCY_LOGO else None
     return Agency(
@@ -107,18 +102,14 @@ def _agency(case: Offboarding) -> Agency:
     )
 
 
-def _referral(call: CallPlan | None) -> Referral | None:
+def referral_of(call: CallPlan | None) -> Referral | None:
     if call is None or not call.referral_name:
         return None
     return Referral(name=call.referral_name, contact=call.referral_contact, why=call.referral_why)
 
 
-def _call(case: Offboarding) -> CallPlan | None:
-    return CallPlan.objects.filter(case=case).first()
-
-
 def _effective_end(case: Offboarding) -> dt.date | None:
-    review = getattr(case, "review", None)
+    review = case.contract_review
     return review.effective_end if review else None
 
 
@@ -134,7 +125,7 @@ def handover_context(case: Offboarding, document: Document) -> HandoverContext:
             (asset.name, asset.location, asset.owner_after or client.name)
         )
     return HandoverContext(
-        agency=_agency(case),
+        agency=agency_of(case),
         client_name=client.name,
         contact_name=contact.name if contact else "",
         effective_end=_effective_end(case),
@@ -166,44 +157,15 @@ def handover_context(case: Offboarding, document: Document) -> HandoverContext:
             )
             for d in case.deliverables.order_by("due_on", "id")
         ],
-        referral=_referral(_call(case)),
+        referral=referral_of(case.call_plan),
         protected=document.protected,
     )
-
-
-def letter_reasons(case: Offboarding) -> list[str]:
-    """Short neutral reasons to choose from, by the categories of the case's incidents."""
-    reasons = [LETTER_REASONS[c] for c in reason_categories(case.incidents.all())]
-    fallback = "a change in our agency's direction"
-    return list(dict.fromkeys([*reasons, fallback]))
-
-
-def default_letter_text(case: Offboarding, *, reason: str) -> str:
-    """Our own letter wording, filled from client-facing facts only. The lead edits it."""
-    review = getattr(case, "review", None)
-    contract = review.contract if review else case.client.current_contract
-    call = _call(case)
-    contact = case.client.handover_contact
-    return render_to_string(
-        "offboarding/pdf/letter_body.txt",
-        {
-            "agency_name": settings.AGENCY_NAME,
-            "client_name": case.client.name,
-            "contact_name": contact.name if contact else "",
-            "effective_end": review.effective_end if review else None,
-            "breaks_notice": review.breaks_notice if review else False,
-            "contract": contract,
-            "reason": reason,
-            "referral": _referral(call),
-            "lead": case.client.account_lead,
-        },
-    ).strip()
 
 
 def letter_context(case: Offboarding, document: Document) -> LetterContext:
     contact = case.client.handover_contact
     return LetterContext(
-        agency=_agency(case),
+        agency=agency_of(case),
         client_name=case.client.name,
         contact_name=contact.name if contact else "",
         body=document.body,
@@ -229,18 +191,16 @@ class InternalContext:
 
 def call_brief_context(case: Offboarding, document: Document) -> InternalContext:
     return InternalContext(
-        agency=_agency(case),
+        agency=agency_of(case),
         case=case,
         client=case.client,
         generated_at=timezone.localtime(),
         version=document.version,
-        call=_call(case),
+        call=case.call_plan,
     )
 
 
 def dossier_context(case: Offboarding, document: Document) -> InternalContext:
-    from agency.models import AuditEvent
-
     client = case.client
     # The incidents the proposal cites come first and are marked; the rest of the client's
     # record follows, since a manager weighs the whole history.
@@ -252,65 +212,18 @@ def dossier_context(case: Offboarding, document: Document) -> InternalContext:
     for incident in incidents:
         incident.cited = incident.pk in cited
     return InternalContext(
-        agency=_agency(case),
+        agency=agency_of(case),
         case=case,
         client=client,
         generated_at=timezone.localtime(),
         version=document.version,
-        call=_call(case),
+        call=case.call_plan,
         extra={
             "incidents": incidents,
             "cited_count": len(cited),
             "remediations": list(client.remediations.select_related("recorded_by")),
             "statement": payment_statement(client, today=timezone.localdate()),
             "events": list(AuditEvent.objects.filter(case_id=case.pk).order_by("created_at", "id")),
-            "review": getattr(case, "review", None),
+            "review": case.contract_review,
         },
     )
-
-
-TEMPLATES = {
-    Document.Kind.HANDOVER: ("offboarding/pdf/handover.html", handover_context),
-    Document.Kind.LETTER: ("offboarding/pdf/letter.html", letter_context),
-    Document.Kind.CALL_BRIEF: ("offboarding/pdf/call_brief.html", call_brief_context),
-    Document.Kind.DOSSIER: ("offboarding/pdf/dossier.html", dossier_context),
-}
-
-
-def render_html(document: Document) -> str:
-    template, build = TEMPLATES[document.kind]
-    case = (
-        Offboarding.objects.select_related("client", "client__account_lead")
-        .prefetch_related("client__contacts")
-        .get(pk=document.case_id)
-    )
-    return render_to_string(template, {"doc": build(case, document)})
-
-
-@dataclass(frozen=True)
-class RenderedPdf:
-    data: bytes
-    pages: int
-    sha256: str
-
-
-def render_pdf(document: Document, *, passphrase: str = "") -> RenderedPdf:
-    """HTML -> PDF with WeasyPrint; then, if asked, AES-256 encryption with pypdf."""
-    from pypdf import PdfReader, PdfWriter
-    from weasyprint import HTML
-
-    html = render_html(document)
-    pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).render()
-    pages = len(pdf.pages)
-    data = pdf.write_pdf()
-    if passphrase:
-        writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
-        writer.encrypt(
-            user_password=passphrase,
-            owner_password=secrets.token_urlsafe(32),
-            algorithm="AES-256",
-        )
-        out = io.BytesIO()
-        writer.write(out)
-        data = out.getvalue()
-    return RenderedPdf(data=data, pages=pages, sha256=hashlib.sha256(data).hexdigest())

@@ -1,6 +1,0 @@
-class ActionRefused(Exception):
-    """A client-record action was refused; the message is shown to the person as it is."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message

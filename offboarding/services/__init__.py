@@ -1,0 +1,68 @@
+"""Every write to an offboarding case: one function per action, split by concern.
+
+- case: the proposal, the decision, completion and cancellation;
+- steps: contract review, deliverables, the call, the handover, close-out;
+- documents: requesting, retrying and downloading a document (the render itself is
+  the worker's: offboarding.pipeline, run by offboarding.tasks).
+
+A transition locks the case row, checks its state and the actor's permission, changes
+the state and writes the audit event in the same transaction. Calling one twice does
+no harm: the second call finds the state already changed and is refused or ignored.
+Every refusal is agency.errors.Refused, with a message a person can read.
+"""
+
+from .case import (
+    offboarding_approve,
+    offboarding_cancel,
+    offboarding_complete,
+    offboarding_open,
+    offboarding_reject,
+    offboarding_submit,
+    offboarding_update_proposal,
+)
+from .documents import document_download, document_request, document_retry
+from .steps import (
+    asset_delete,
+    asset_save,
+    call_outcome_record,
+    call_plan_save,
+    call_script_regenerate,
+    closeout_save,
+    contract_review_save,
+    credential_delete,
+    credential_reveal,
+    credential_save,
+    deliverable_save,
+    deliverables_complete,
+    handover_complete,
+    handover_instructions_save,
+    open_invoices_total,
+)
+
+__all__ = [
+    "asset_delete",
+    "asset_save",
+    "call_outcome_record",
+    "call_plan_save",
+    "call_script_regenerate",
+    "closeout_save",
+    "contract_review_save",
+    "credential_delete",
+    "credential_reveal",
+    "credential_save",
+    "deliverable_save",
+    "deliverables_complete",
+    "document_download",
+    "document_request",
+    "document_retry",
+    "handover_complete",
+    "handover_instructions_save",
+    "offboarding_approve",
+    "offboarding_cancel",
+    "offboarding_complete",
+    "offboarding_open",
+    "offboarding_reject",
+    "offboarding_submit",
+    "offboarding_update_proposal",
+    "open_invoices_total",
+]

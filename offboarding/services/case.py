@@ -1,0 +1,195 @@
+"""The case and its decision: propose, submit, decide, complete, cancel."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from agency.errors import Refused
+from agency.models import AuditEvent, User
+from clients.models import Client, Incident, Remediation
+
+from .. import permissions, progress
+from ..models import Offboarding
+from ._common import S, audit, follow_client_status, lock, transition
+
+# --- Proposal -------------------------------------------------------------------------------
+
+
+def _check_links(
+    client: Client, incidents: Iterable[Incident], remediations: Iterable[Remediation]
+) -> None:
+    if any(i.client_id != client.pk for i in incidents) or any(
+        r.client_id != client.pk for r in remediations
+    ):
+        raise Refused("Only this client's incidents and repair attempts can be linked.")
+
+
+def offboarding_open(
+    *,
+    actor: User,
+    client: Client,
+    summary: str,
+    timing: str,
+    incidents: Iterable[Incident] = (),
+    remediations: Iterable[Remediation] = (),
+    no_incident_justification: str = "",
+) -> Offboarding:
+    """Start a draft proposal to end the relationship with this client."""
+    permissions.PROPOSE.check(actor, client)
+    incidents, remediations = list(incidents), list(remediations)
+    _check_links(client, incidents, remediations)
+    try:
+        with transaction.atomic():
+            Client.objects.select_for_update().get(pk=client.pk)
+            case = Offboarding.objects.create(
+                client=client,
+                created_by=actor,
+                summary=summary,
+                timing=timing,
+                no_incident_justification=no_incident_justification,
+            )
+            case.incidents.set(incidents)
+            case.remediations.set(remediations)
+            follow_client_status(case)
+            audit(
+                actor,
+                case,
+                AuditEvent.Action.CREATED,
+                "Offboarding proposal drafted",
+                to_state=case.status,
+            )
+    except IntegrityError as error:
+        raise Refused(
+            f"{client.name} already has an open offboarding case; continue that one."
+        ) from error
+    return case
+
+
+def offboarding_update_proposal(
+    *,
+    actor: User,
+    case: Offboarding,
+    summary: str,
+    timing: str,
+    incidents: Iterable[Incident] = (),
+    remediations: Iterable[Remediation] = (),
+    no_incident_justification: str = "",
+) -> Offboarding:
+    incidents, remediations = list(incidents), list(remediations)
+    with transaction.atomic():
+        case = lock(case)
+        permissions.EDIT_PROPOSAL.check(actor, case)
+        _check_links(case.client, incidents, remediations)
+        case.summary = summary
+        case.timing = timing
+        case.no_incident_justification = no_incident_justification
+        case.save()
+        case.incidents.set(incidents)
+        case.remediations.set(remediations)
+        if actor.pk != case.created_by_id:
+            case.edited_by.add(actor)  # a co-author: another manager decides
+    return case
+
+
+def offboarding_submit(*, actor: User, case: Offboarding) -> Offboarding:
+    """draft -> proposed, and tell the managers who may decide that a decision awaits."""
+    with transaction.atomic():
+        case = lock(case)
+        if case.status == S.DRAFT:
+            permissions.SUBMIT.check(actor, case)
+            if not case.summary.strip():
+                raise Refused("Write a summary for the manager before submitting.")
+            if not case.incidents.exists() and not case.no_incident_justification.strip():
+                raise Refused("Link at least one incident, or explain why there is none on record.")
+        transition(actor=actor, case=case, action="submit")
+        case.proposed_by = actor
+        case.proposed_at = timezone.now()
+        case.save(update_fields=["proposed_by", "proposed_at", "updated_at"])
+        transaction.on_commit(lambda: _notify_deciders(case_id=case.pk))
+    return case
+
+
+def _notify_deciders(*, case_id: int) -> None:
+    case = Offboarding.objects.select_related("client", "proposed_by").get(pk=case_id)
+    if case.status != S.PROPOSED:
+        return  # decided (or withdrawn) in the meantime: nothing awaits a manager
+    recipients = list(permissions.deciders(case).exclude(email="").values_list("email", flat=True))
+    if not recipients:
+        return
+    # Only the client's name and the proposer: the reasons stay inside the app.
+    send_mail(
+        subject=f"[Clean Break] Decision needed: offboarding of {case.client.name}",
+        message=(
+            f"Client: {case.client.name}\n"
+            f"Proposed by: {case.proposed_by}\n\n"
+            "Review the evidence and decide:\n"
+            f"{settings.SITE_URL}{reverse('offboarding:decide', args=[case.pk])}\n"
+        ),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=recipients,
+        fail_silently=True,
+    )
+
+
+# --- Decision -------------------------------------------------------------------------------
+
+
+def _decide(*, actor: User, case: Offboarding, comment: str, action: str) -> Offboarding:
+    comment = comment.strip()
+    if not comment:
+        raise Refused("A decision needs a comment that explains it.")
+    with transaction.atomic():
+        case = lock(case)
+        permissions.check_decide(actor, case)
+        transition(actor=actor, case=case, action=action, comment=comment)
+        case.decided_by = actor
+        case.decided_at = timezone.now()
+        case.decision_comment = comment
+        if action == "reject":
+            case.close_reason = comment
+        case.save()
+    return case
+
+
+def offboarding_approve(*, actor: User, case: Offboarding, comment: str) -> Offboarding:
+    return _decide(actor=actor, case=case, comment=comment, action="approve")
+
+
+def offboarding_reject(*, actor: User, case: Offboarding, comment: str) -> Offboarding:
+    return _decide(actor=actor, case=case, comment=comment, action="reject")
+
+
+# --- Completion and cancellation ------------------------------------------------------------
+
+
+def offboarding_complete(*, actor: User, case: Offboarding) -> Offboarding:
+    with transaction.atomic():
+        case = lock(case)
+        permissions.COMPLETE.check(actor, case)
+        if case.status == S.APPROVED:
+            raise Refused("Work through the steps first: nothing has been done yet.")
+        if case.status == S.IN_PROGRESS:
+            missing = progress.missing_for_completion(case)
+            if missing:
+                raise Refused("Still to do before completing: " + ", ".join(missing) + ".")
+        transition(actor=actor, case=case, action="complete")
+    return case
+
+
+def offboarding_cancel(*, actor: User, case: Offboarding, reason: str) -> Offboarding:
+    reason = reason.strip()
+    if not reason:
+        raise Refused("Say why the offboarding is cancelled.")
+    with transaction.atomic():
+        case = lock(case)
+        permissions.CANCEL.check(actor, case)
+        transition(actor=actor, case=case, action="cancel", comment=reason)
+        case.close_reason = reason
+        case.save(update_fields=["close_reason", "updated_at"])
+    return case

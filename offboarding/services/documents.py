@@ -1,0 +1,123 @@
+"""Document requests: a new version of a document is created and handed to the worker.
+The render itself runs in the worker (offboarding.pipeline, through offboarding.tasks)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from agency.errors import Refused
+from agency.models import AuditEvent, User
+
+from .. import permissions, tasks
+from ..models import Document, Offboarding
+from ._common import S, audit, lock
+
+DOCUMENT_RULES = {
+    # kind: (what must exist first, the message when it does not)
+    Document.Kind.HANDOVER: ("working", "The handover can be exported once the case is approved."),
+    Document.Kind.LETTER: (
+        "review",
+        "Complete the contract review first: the letter quotes the effective date and the clause.",
+    ),
+    Document.Kind.CALL_BRIEF: ("call", "Plan the call first."),
+    Document.Kind.DOSSIER: ("proposed", "Submit the proposal first."),
+}
+
+
+def _document_allowed(case: Offboarding, kind: str) -> None:
+    need, message = DOCUMENT_RULES[kind]
+    live = case.is_working or case.status == S.COMPLETED
+    if need != "proposed" and not live:
+        raise Refused(
+            "These documents can be produced once the case is approved and while it is "
+            f"open or completed; this case is {case.get_status_display().lower()}."
+        )
+    ok = {
+        "working": live,
+        "review": case.contract_review is not None,
+        "call": case.call_plan is not None,
+        "proposed": case.status != S.DRAFT,
+    }[need]
+    if not ok:
+        raise Refused(message)
+
+
+def document_request(
+    *,
+    actor: User,
+    case: Offboarding,
+    kind: str,
+    omit_secrets: bool = False,
+    passphrase: str = "",
+    body: str = "",
+) -> Document:
+    """Create the next version of a document and queue its render. Answers at once."""
+    if kind not in Document.Kind.values:
+        raise Refused("Unknown kind of document.")
+    if kind == Document.Kind.LETTER and not body.strip():
+        raise Refused("The letter needs its wording.")
+    if passphrase and len(passphrase) < 8:
+        raise Refused("Use a passphrase of at least 8 characters.")
+    with transaction.atomic():
+        case = lock(case)  # versions are numbered one at a time per case
+        permissions.PRODUCE_DOCUMENTS.check(actor, case)
+        _document_allowed(case, kind)
+        last = case.documents.filter(kind=kind).order_by("-version").first()
+        document = Document.objects.create(
+            case=case,
+            kind=kind,
+            version=(last.version + 1) if last else 1,
+            requested_by=actor,
+            omit_secrets=omit_secrets and kind == Document.Kind.HANDOVER,
+            protected=bool(passphrase),
+            passphrase=passphrase,
+            body=body if kind == Document.Kind.LETTER else "",
+        )
+        audit(
+            actor,
+            case,
+            AuditEvent.Action.CREATED,
+            f"{document.get_kind_display()} v{document.version} requested",
+            obj=document,
+        )
+        transaction.on_commit(lambda: tasks.enqueue_render(document_id=document.pk))
+    return document
+
+
+def document_retry(*, actor: User, document: Document) -> Document:
+    with transaction.atomic():
+        document = Document.objects.select_for_update().select_related("case").get(pk=document.pk)
+        permissions.PRODUCE_DOCUMENTS.check(actor, document.case)
+        if document.status != Document.Status.FAILED:
+            return document  # nothing to retry: a second click does no harm
+        if document.protected and not document.passphrase:
+            raise Refused("The passphrase of a protected document is not kept: export it again.")
+        document.status = Document.Status.QUEUED
+        document.error = ""
+        document.attempts = 0
+        document.enqueued_at = None
+        document.save(update_fields=["status", "error", "attempts", "enqueued_at"])
+        audit(
+            actor,
+            document.case,
+            AuditEvent.Action.UPDATED,
+            f"{document.get_kind_display()} v{document.version} retried",
+            obj=document,
+        )
+        transaction.on_commit(lambda: tasks.enqueue_render(document_id=document.pk))
+    return document
+
+
+def document_download(*, actor: User, document: Document, request=None) -> Document:
+    permissions.DOWNLOAD_DOCUMENTS.check(actor, document.case)
+    if document.status != Document.Status.READY:
+        raise Refused("This document is not ready.")
+    audit(
+        actor,
+        document.case,
+        AuditEvent.Action.DOWNLOAD,
+        f"{document.get_kind_display()} v{document.version} downloaded",
+        obj=document,
+        request=request,
+    )
+    return document

@@ -1,0 +1,413 @@
+"""The guided steps: contract review, deliverables, the call, the handover, close-out.
+
+Each service names the fields it may change (assign_fields refuses any other), and
+every object it is handed must belong to the case it is changed on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from agency.errors import Refused
+from agency.models import AuditEvent, User
+from agency.services import assign_fields
+from clients import dates
+from clients.models import Client, Contract
+
+from .. import permissions
+from ..models import Asset, CallPlan, ContractReview, Credential, Deliverable, Offboarding
+from ..script import generate_script
+from ._common import audit, reopen_handover, step_guard
+
+# --- Contract review ------------------------------------------------------------------------
+
+
+def open_invoices_total(client: Client) -> Decimal:
+    """What the client still owes, invoice by invoice (an overpaid one hides no other)."""
+    return sum((invoice.outstanding for invoice in client.invoices.all()), Decimal("0"))
+
+
+def contract_review_save(
+    *,
+    actor: User,
+    case: Offboarding,
+    contract: Contract,
+    basis: str,
+    notice_given_on: dt.date,
+    immediate_on: dt.date | None = None,
+    refund_amount: Decimal = Decimal("0"),
+    released_early: bool = False,
+    notes: str = "",
+) -> ContractReview:
+    if contract.client_id != case.client_id:
+        raise Refused("Choose one of this client's contracts.")
+    immediate_on = immediate_on if basis == ContractReview.Basis.IMMEDIATE else None
+    try:
+        end = dates.effective_end(
+            basis=basis,
+            notice_given_on=notice_given_on,
+            start=contract.start_date,
+            end=contract.end_date,
+            notice_days=contract.notice_days,
+            auto_renews=contract.auto_renews,
+            renewal_months=contract.renewal_months,
+            immediate_on=immediate_on,
+        )
+        notice = contract.notice(today=notice_given_on)
+    except (ValueError, OverflowError) as error:
+        raise Refused(
+            str(error) if isinstance(error, ValueError) else "That date is out of range."
+        ) from error
+    with transaction.atomic():
+        case = step_guard(actor, case)
+        review, created = ContractReview.objects.update_or_create(
+            case=case,
+            defaults={
+                "contract": contract,
+                "basis": basis,
+                "notice_given_on": notice_given_on,
+                "immediate_on": immediate_on,
+                "effective_end": end.end_date,
+                "notice_deadline": notice.notice_deadline,
+                "breaks_notice": end.breaks_notice,
+                "warning": end.warning,
+                "open_invoices_amount": open_invoices_total(case.client),
+                "refund_amount": refund_amount or Decimal("0"),
+                "released_early": released_early,
+                "notes": notes,
+                "reviewed_by": actor,
+            },
+        )
+        audit(
+            actor,
+            case,
+            AuditEvent.Action.STEP,
+            f"Contract review {'done' if created else 'updated'}: ends {end.end_date:%d %b %Y}",
+            comment=end.warning,
+        )
+    return review
+
+
+# --- Deliverables ---------------------------------------------------------------------------
+
+DELIVERABLE_FIELDS = (
+    "name",
+    "description",
+    "due_on",
+    "status",
+    "client_answer",
+    "decision",
+    "refund_amount",
+)
+
+
+def _own(case: Offboarding, obj, model) -> object:
+    """The case's own row, freshly read: a row of another case is refused."""
+    fresh = model.objects.filter(pk=obj.pk, case=case).first()
+    if fresh is None:
+        raise Refused("That item belongs to another offboarding case.")
+    return fresh
+
+
+def deliverable_save(
+    *, actor: User, case: Offboarding, deliverable: Deliverable | None = None, **fields
+) -> Deliverable:
+    if (
+        fields.get("decision") == Deliverable.Decision.CANCEL_REFUND
+        and fields.get("refund_amount") is None
+    ):
+        raise Refused("Enter the amount to refund for a cancelled deliverable (0 if none).")
+    with transaction.atomic():
+        case = step_guard(actor, case)
+        deliverable = (
+            _own(case, deliverable, Deliverable) if deliverable else Deliverable(case=case)
+        )
+        assign_fields(deliverable, fields, allowed=DELIVERABLE_FIELDS)
+        if deliverable.decision == Deliverable.Decision.HAND_OVER and deliverable.status not in (
+            Deliverable.Status.DELIVERED,
+            Deliverable.Status.CANCELLED,
+        ):
+            deliverable.status = Deliverable.Status.HANDED_OVER
+        if deliverable.decision == Deliverable.Decision.CANCEL_REFUND:
+            deliverable.status = Deliverable.Status.CANCELLED
+        deliverable.save()
+        if case.deliverables_done_at and not deliverable.settled:
+            case.deliverables_done_at = None  # a change reopened the step
+            case.save(update_fields=["deliverables_done_at", "updated_at"])
+    return deliverable
+
+
+def deliverables_complete(*, actor: User, case: Offboarding) -> Offboarding:
+    with transaction.atomic():
+        case = step_guard(actor, case)
+        if case.contract_review is None:
+            raise Refused(
+                "Complete the contract review first: it sets the end date the deliverables "
+                "are settled against."
+            )
+        unsettled = [d for d in case.deliverables.all() if not d.settled]
+        if unsettled:
+            names = ", ".join(d.name for d in unsettled[:5])
+            raise Refused(
+                f"Every deliverable needs a decision, and every one to finish must be delivered "
+                f"or moved to the handover. Still open: {names}."
+            )
+        if case.deliverables_done_at is None:
+            case.deliverables_done_at = timezone.now()
+            case.save(update_fields=["deliverables_done_at", "updated_at"])
+            audit(actor, case, AuditEvent.Action.STEP, "Deliverables settled")
+    return case
+
+
+# --- The call -------------------------------------------------------------------------------
+
+CALL_PLAN_FIELDS = (
+    "scheduled_at",
+    "duration_minutes",
+    "channel",
+    "location",
+    "talking_points",
+    "referral_name",
+    "referral_contact",
+    "referral_why",
+    "script",
+    "points_written",
+    "rehearsed",
+    "agreed_internally",
+)
+
+
+def _script(case: Offboarding, actor: User, call: CallPlan) -> str:
+    return generate_script(
+        case=case,
+        agency_name=settings.AGENCY_NAME,
+        speaker=actor.display_name,
+        referral_name=call.referral_name,
+    )
+
+
+def call_plan_save(
+    *,
+    actor: User,
+    case: Offboarding,
+    agency_attendees: Iterable[User] = (),
+    client_attendees: Iterable = (),
+    **fields,
+) -> CallPlan:
+    if fields.get("channel") == CallPlan.Channel.EMAIL:
+        raise Refused(CallPlan.EMAIL_REFUSED)
+    with transaction.atomic():
+        case = step_guard(actor, case)
+        call = case.call_plan or CallPlan(case=case)
+        assign_fields(call, fields, allowed=CALL_PLAN_FIELDS)
+        if not call.script.strip():
+            call.script = _script(case, actor, call)
+        creating = call.pk is None
+        call.save()
+        call.agency_attendees.set(list(agency_attendees) or [actor])
+        call.client_attendees.set([c for c in client_attendees if c.client_id == case.client_id])
+        if creating:
+            audit(
+                actor,
+                case,
+                AuditEvent.Action.STEP,
+                f"Call planned for {timezone.localtime(call.scheduled_at):%d %b %Y %H:%M}",
+            )
+    return call
+
+
+def call_script_regenerate(*, actor: User, case: Offboarding) -> CallPlan:
+    with transaction.atomic():
+        case = step_guard(actor, case)
+        call = case.call_plan
+        if call is None:
+            raise Refused("Plan the call first.")
+        call.script = _script(case, actor, call)
+        call.save(update_fields=["script"])
+    return call
+
+
+def call_outcome_record(
+    *,
+    actor: User,
+    case: Offboarding,
+    held: str,
+    held_at: dt.datetime | None = None,
+    rescheduled_to: dt.datetime | None = None,
+    reaction: str = "",
+    commitments: str = "",
+    pushback: str = "",
+) -> CallPlan:
+    """What happened on the call. Pushback is recorded; it never changes the decision."""
+    with transaction.atomic():
+        case = step_guard(actor, case)
+        call = case.call_plan
+        if call is None or not call.prepared:
+            raise Refused(
+                "Plan and prepare the call first: talking points written, rehearsed and "
+                "agreed internally."
+            )
+        if held == CallPlan.Held.HELD:
+            if held_at is None:
+                raise Refused("Enter when the call was held.")
+            if not reaction:
+                raise Refused("Record how the client reacted.")
+            call.held_at = held_at
+        elif held == CallPlan.Held.RESCHEDULED:
+            if rescheduled_to is None:
+                raise Refused("Enter the new date and time of the call.")
+            call.scheduled_at = rescheduled_to
+        call.held = held
+        call.reaction = reaction
+        call.commitments = commitments
+        call.pushback = pushback
+        call.outcome_recorded_by = actor
+        call.save()
+        audit(
+            actor,
+            case,
+            AuditEvent.Action.STEP,
+            "Call held" if held == CallPlan.Held.HELD else "Call rescheduled",
+            comment="Pushback recorded; the decision stands." if pushback.strip() else "",
+        )
+    return call
+
+
+# --- Handover -------------------------------------------------------------------------------
+
+CREDENTIAL_FIELDS = ("system", "url", "username", "secret", "recovery_note", "notes")
+ASSET_FIELDS = ("name", "kind", "location", "owner_after")
+
+
+def credential_save(
+    *, actor: User, case: Offboarding, credential: Credential | None = None, **fields
+) -> Credential:
+    with transaction.atomic():
+        case = step_guard(actor, case)
+        creating = credential is None
+        # Read again, and from this case only: a form may have changed the instance in
+        # memory (an empty secret field), and a credential of another case is refused.
+        credential = Credential(case=case) if creating else _own(case, credential, Credential)
+        if not fields.get("secret") and not creating:
+            fields.pop("secret", None)  # left empty on edit: keep the stored secret
+        assign_fields(credential, fields, allowed=CREDENTIAL_FIELDS)
+        credential.save()
+        reopen_handover(case)
+        audit(
+            actor,
+            case,
+            AuditEvent.Action.CREATED if creating else AuditEvent.Action.UPDATED,
+            f"Credential {'added' if creating else 'updated'}: {credential.system}",
+            obj=credential,
+        )
+    return credential
+
+
+def credential_delete(*, actor: User, case: Offboarding, credential: Credential) -> None:
+    with transaction.atomic():
+        case = step_guard(actor, case)
+        credential = _own(case, credential, Credential)
+        audit(actor, case, AuditEvent.Action.UPDATED, f"Credential removed: {credential.system}")
+        credential.delete()
+        reopen_handover(case)
+
+
+def credential_reveal(*, actor: User, credential: Credential, request=None) -> str:
+    """The secret in plain text, for one person, once, written to the audit log."""
+    case = credential.case
+    permissions.REVEAL_SECRET.check(actor, case)
+    with transaction.atomic():
+        audit(
+            actor,
+            case,
+            AuditEvent.Action.REVEAL,
+            f"Secret revealed: {credential.system} ({credential.username})",
+            obj=credential,
+            request=request,
+        )
+    return credential.secret
+
+
+def asset_save(*, actor: User, case: Offboarding, asset: Asset | None = None, **fields) -> Asset:
+    with transaction.atomic():
+        case = step_guard(actor, case)
+        creating = asset is None
+        asset = Asset(case=case) if creating else _own(case, asset, Asset)
+        assign_fields(asset, fields, allowed=ASSET_FIELDS)
+        asset.save()
+        reopen_handover(case)
+        audit(
+            actor,
+            case,
+            AuditEvent.Action.CREATED if creating else AuditEvent.Action.UPDATED,
+            f"Asset {'added' if creating else 'updated'}: {asset.name}",
+            obj=asset,
+        )
+    return asset
+
+
+def asset_delete(*, actor: User, case: Offboarding, asset: Asset) -> None:
+    with transaction.atomic():
+        case = step_guard(actor, case)
+        asset = _own(case, asset, Asset)
+        audit(actor, case, AuditEvent.Action.UPDATED, f"Asset removed: {asset.name}")
+        asset.delete()
+        reopen_handover(case)
+
+
+def handover_instructions_save(*, actor: User, case: Offboarding, text: str) -> Offboarding:
+    with transaction.atomic():
+        case = step_guard(actor, case)
+        if case.takeover_instructions == text:
+            return case
+        case.takeover_instructions = text
+        case.save(update_fields=["takeover_instructions", "updated_at"])
+        audit(actor, case, AuditEvent.Action.UPDATED, "Takeover instructions updated")
+        reopen_handover(case)  # the handover PDF must be exported again
+    return case
+
+
+def handover_complete(*, actor: User, case: Offboarding) -> Offboarding:
+    with transaction.atomic():
+        case = step_guard(actor, case)
+        if not case.takeover_instructions.strip():
+            raise Refused("Write the takeover instructions before closing the handover.")
+        if not case.credentials.exists() and not case.assets.exists():
+            raise Refused("List the accounts and assets the agency created for the client first.")
+        if case.handover_done_at is None:
+            case.handover_done_at = timezone.now()
+            case.save(update_fields=["handover_done_at", "updated_at"])
+            audit(actor, case, AuditEvent.Action.STEP, "Handover contents complete")
+    return case
+
+
+# --- Close-out ------------------------------------------------------------------------------
+
+
+def closeout_save(*, actor: User, case: Offboarding, **checks: bool) -> Offboarding:
+    unknown = set(checks) - set(Offboarding.CLOSEOUT_FIELDS)
+    if unknown:
+        raise TypeError(f"Not a close-out item: {', '.join(sorted(unknown))}.")
+    with transaction.atomic():
+        case = step_guard(actor, case)
+        changed = [
+            name
+            for name in Offboarding.CLOSEOUT_FIELDS
+            if name in checks and getattr(case, name) != bool(checks[name])
+        ]
+        for name in changed:
+            setattr(case, name, bool(checks[name]))
+        if changed:
+            case.save(update_fields=[*changed, "updated_at"])
+            ticked = [
+                Offboarding._meta.get_field(n).verbose_name for n in changed if getattr(case, n)
+            ]
+            if ticked:
+                audit(actor, case, AuditEvent.Action.STEP, "Close-out: " + "; ".join(ticked))
+    return case
