@@ -7,34 +7,46 @@ import datetime as dt
 import itertools
 from collections.abc import Iterator
 
-from agency.models import AuditEvent
-from offboarding.models import Offboarding
+from django.utils import timezone
 
-from .volume_cases import ACTION_STEPS
+from agency.models import AuditEvent
+from clients.models import Incident, Remediation
+from offboarding import workflow
+from offboarding.models import Document, Offboarding
 
 S = Offboarding.Status
 A = AuditEvent.Action
 
+# The events below are ones the application writes, with its summaries (the services in
+# clients/, offboarding/ and agency/). Weights give the mix; details come from the seeded rows.
 CASE_EVENTS = (
-    (A.STEP, "Contract review saved", 20),
-    (A.STEP, "Deliverable updated", 25),
-    (A.STEP, "Call plan saved", 10),
-    (A.STEP, "Takeover instructions updated", 10),
-    (A.STEP, "Close-out: access revoked", 5),
-    (A.REVEAL, "Credential revealed", 10),
-    (A.DOWNLOAD, "Handover downloaded", 10),
-    (A.UPDATED, "Proposal updated", 10),
+    ("contract review", 20),
+    ("asset added", 15),
+    ("credential added", 10),
+    ("call planned", 10),
+    ("takeover instructions", 10),
+    ("close-out", 5),
+    ("secret revealed", 10),
+    ("handover downloaded", 10),
+    ("document requested", 10),
 )
 CLIENT_EVENTS = (
-    (A.CREATED, "Incident logged", 30),
-    (A.UPDATED, "Client details updated", 15),
-    (A.CREATED, "Invoice added", 15),
-    (A.UPDATED, "Invoice updated", 10),
-    (A.CREATED, "Repair attempt recorded", 5),
-    (A.UPDATED, "Contract updated", 5),
-    (A.DOWNLOAD, "Evidence downloaded", 15),
-    (A.ACCESS_DENIED, "Refused GET /clients/", 5),
+    ("incident logged", 30),
+    ("client updated", 15),
+    ("evidence added", 15),
+    ("contract updated", 15),
+    ("repair attempt", 5),
+    ("evidence downloaded", 15),
+    ("access refused", 5),
 )
+SYSTEMS = ("Google Ads", "Meta Business Suite", "Google Analytics", "Website admin", "Mailchimp")
+ASSETS = ("Company website", "Domain", "Ad account", "Brand and design files", "Social accounts")
+EVIDENCE_NAMES = ("reminder.eml", "screenshot.png", "call notes.pdf", "reply.eml", "report.png")
+ACCESS_REVOKED = Offboarding._meta.get_field("access_revoked").verbose_name
+
+
+def _domain(website: str) -> str:
+    return website.removeprefix("https://")
 
 
 class AuditPlanner:
@@ -87,26 +99,26 @@ class AuditPlanner:
             yield self._event(
                 actor_id=case.created_by_id,
                 action=A.CREATED,
-                summary="Offboarding drafted",
+                summary="Offboarding proposal drafted",
                 at=case.created_at,
                 client_id=client_id,
                 case_id=case.pk,
                 object_type="offboarding",
                 object_id=case.pk,
+                to_state=S.DRAFT,
             )
             written += 1
             state = S.DRAFT
             for action, at in steps:
-                if action == "cancel":
-                    before, after, label = state, S.CANCELLED, "cancelled"
-                else:
-                    before, after, label = ACTION_STEPS[action]
+                if not workflow.allowed(action, state):
+                    raise ValueError(f"{action} is not allowed from {state}")
+                before, after = state, workflow.target(action)
                 state = after
                 decision = action in ("approve", "reject")
                 yield self._event(
                     actor_id=case.decided_by_id if decision else case.created_by_id,
                     action=A.DECISION if decision else A.TRANSITION,
-                    summary=f"Offboarding {label}",
+                    summary=f"Offboarding {workflow.ACTION_LABELS[action]}",
                     at=at,
                     client_id=client_id,
                     case_id=case.pk,
@@ -133,19 +145,21 @@ class AuditPlanner:
         # Cases being worked on gather the most events.
         working = {S.APPROVED: 6, S.IN_PROGRESS: 10, S.COMPLETED: 8}
         case_weights = [working.get(case.status, 1) for _, case, _ in self.cases]
-        event_kinds = [(a, s) for a, s, _ in CASE_EVENTS]
-        event_weights = [w for _, _, w in CASE_EVENTS]
+        event_kinds = [k for k, _ in CASE_EVENTS]
+        event_weights = [w for _, w in CASE_EVENTS]
         if self.cases:
             picks = rng.choices(range(len(self.cases)), weights=case_weights, k=case_share)
             kinds = rng.choices(event_kinds, weights=event_weights, k=case_share)
-            for pick, (action, summary) in zip(picks, kinds, strict=True):
+            for pick, kind in zip(picks, kinds, strict=True):
                 i, case, _ = self.cases[pick]
                 team = self.teams[i]
+                at = self._moment(case.created_at, case.closed_at or self.now)
+                action, summary = self._case_summary(kind, i, at)
                 yield self._event(
                     actor_id=rng.choice(team),
                     action=action,
                     summary=summary,
-                    at=self._moment(case.created_at, case.closed_at or self.now),
+                    at=at,
                     client_id=self.clients[i].pk,
                     case_id=case.pk,
                     object_type="offboarding",
@@ -153,12 +167,13 @@ class AuditPlanner:
                 )
         # Busy clients (many incidents) gather the most events.
         client_weights = [3 + len(x) for x in self.incidents]
-        event_kinds = [(a, s) for a, s, _ in CLIENT_EVENTS]
-        event_weights = [w for _, _, w in CLIENT_EVENTS]
+        event_kinds = [k for k, _ in CLIENT_EVENTS]
+        event_weights = [w for _, w in CLIENT_EVENTS]
         picks = rng.choices(range(len(self.clients)), weights=client_weights, k=client_share)
         kinds = rng.choices(event_kinds, weights=event_weights, k=client_share)
-        for pick, (action, summary) in zip(picks, kinds, strict=True):
+        for pick, kind in zip(picks, kinds, strict=True):
             client = self.clients[pick]
+            action, summary = self._client_summary(kind, pick)
             yield self._event(
                 actor_id=rng.choice(self.teams[pick]),
                 action=action,
@@ -187,3 +202,55 @@ class AuditPlanner:
                 at=self._moment(start),
                 ip=f"10.{rng.randint(0, 3)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}",
             )
+
+    def _case_summary(self, kind: str, i: int, at: dt.datetime) -> tuple[str, str]:
+        """The action and summary offboarding/services.py writes for this kind of step."""
+        rng = self.rng
+        if kind == "contract review":
+            end = (at + dt.timedelta(days=rng.choice((14, 30, 45, 60)))).date()
+            return A.STEP, f"Contract review updated: ends {end:%d %b %Y}"
+        if kind == "asset added":
+            return A.CREATED, f"Asset added: {rng.choice(ASSETS)}"
+        if kind == "credential added":
+            return A.CREATED, f"Credential added: {rng.choice(SYSTEMS)}"
+        if kind == "call planned":
+            call = timezone.localtime(at + dt.timedelta(days=rng.randint(1, 7))).replace(
+                hour=rng.choice((9, 10, 11, 14, 15)), minute=rng.choice((0, 30))
+            )
+            return A.STEP, f"Call planned for {call:%d %b %Y %H:%M}"
+        if kind == "takeover instructions":
+            return A.UPDATED, "Takeover instructions updated"
+        if kind == "close-out":
+            return A.STEP, f"Close-out: {ACCESS_REVOKED}"
+        if kind == "secret revealed":
+            user = f"admin@{_domain(self.clients[i].website)}"
+            return A.REVEAL, f"Secret revealed: {rng.choice(SYSTEMS)} ({user})"
+        if kind == "handover downloaded":
+            return A.DOWNLOAD, f"{Document.Kind.HANDOVER.label} v{rng.randint(1, 3)} downloaded"
+        if kind == "document requested":
+            label = rng.choice(Document.Kind.labels)
+            return A.CREATED, f"{label} v{rng.randint(1, 2)} requested"
+        raise ValueError(kind)
+
+    def _client_summary(self, kind: str, pick: int) -> tuple[str, str]:
+        """The action and summary clients/ and agency/ write for this kind of change."""
+        rng = self.rng
+        client = self.clients[pick]
+        incidents = self.incidents[pick]
+        contract = self.contracts.get(pick)
+        if kind == "incident logged":
+            category = rng.choice(incidents).category if incidents else Incident.Category.OTHER
+            return A.CREATED, f"Incident logged: {Incident.Category(category).label}"
+        if kind == "evidence added":
+            return A.CREATED, f"Evidence added to an incident: {rng.randint(1, 3)} file(s)"
+        if kind == "contract updated" and contract is not None:
+            return A.UPDATED, f"Contract {contract} updated"
+        if kind in ("client updated", "contract updated"):  # no contract: the client's details
+            return A.UPDATED, f"Client {client.name} updated"
+        if kind == "repair attempt":
+            return A.CREATED, f"Repair attempt recorded: {rng.choice(Remediation.Kind.labels)}"
+        if kind == "evidence downloaded":
+            return A.DOWNLOAD, f"Evidence {rng.choice(EVIDENCE_NAMES)} downloaded"
+        if kind == "access refused":
+            return A.ACCESS_DENIED, f"Refused GET /clients/{client.pk}/"
+        raise ValueError(kind)

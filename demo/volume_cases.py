@@ -8,6 +8,7 @@ from collections import Counter
 
 from clients.models import Client
 from clients.risk import assess_risk
+from offboarding import workflow
 from offboarding.models import Offboarding
 
 S = Offboarding.Status
@@ -24,22 +25,28 @@ LAST_CASE_STATUS = (
 )
 # How far back an open case was opened, in days (it is still open, so recently).
 OPEN_CASE_AGE = {S.DRAFT: (0, 20), S.PROPOSED: (1, 21), S.APPROVED: (3, 30), S.IN_PROGRESS: (5, 90)}
-# The path through the workflow to each status, as (action, from, to) audit steps.
-PATHS = {
-    S.DRAFT: (),
-    S.PROPOSED: ("submit",),
-    S.APPROVED: ("submit", "approve"),
-    S.IN_PROGRESS: ("submit", "approve", "start"),
-    S.COMPLETED: ("submit", "approve", "start", "complete"),
-    S.REJECTED: ("submit", "reject"),
-}
-ACTION_STEPS = {
-    "submit": (S.DRAFT, S.PROPOSED, "submitted for approval"),
-    "approve": (S.PROPOSED, S.APPROVED, "approved"),
-    "reject": (S.PROPOSED, S.REJECTED, "rejected"),
-    "start": (S.APPROVED, S.IN_PROGRESS, "started"),
-    "complete": (S.IN_PROGRESS, S.COMPLETED, "completed"),
-}
+# What a cancelled case had reached before it was cancelled (weights).
+CANCELLED_AFTER = {S.DRAFT: 40, S.PROPOSED: 30, S.APPROVED: 10, S.IN_PROGRESS: 20}
+
+
+def paths_from_draft() -> dict[str, tuple[str, ...]]:
+    """The shortest run of actions from a new (draft) case to each status, found in
+    workflow.TRANSITIONS. Cancelling is left out: it may follow any open status, so a
+    cancelled case takes the path of the status it had reached, then "cancel"."""
+    paths: dict[str, tuple[str, ...]] = {S.DRAFT: ()}
+    frontier = [S.DRAFT]
+    while frontier:
+        state = frontier.pop(0)
+        for action in workflow.actions_from(state):
+            reached = workflow.target(action)
+            if action != "cancel" and reached not in paths:
+                paths[reached] = (*paths[state], action)
+                frontier.append(reached)
+    return paths
+
+
+PATHS = paths_from_draft()
+CANCELLABLE = workflow.TRANSITIONS["cancel"][0]
 
 
 class CasePlanner:
@@ -119,9 +126,8 @@ class CasePlanner:
         deciders = [m.pk for m in self.managers if m.pk != proposer] or [self.managers[0].pk]
 
         if status == S.CANCELLED:
-            reached = rng.choices(
-                (S.DRAFT, S.PROPOSED, S.APPROVED, S.IN_PROGRESS), weights=(40, 30, 10, 20)
-            )[0]
+            weights = [CANCELLED_AFTER.get(state, 10) for state in CANCELLABLE]
+            reached = rng.choices(CANCELLABLE, weights=weights)[0]
         else:
             reached = status
         path = list(PATHS[reached]) + (["cancel"] if status == S.CANCELLED else [])
