@@ -35,7 +35,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/cleanbreak_volume"
-PASSWORD = "cleanbreak-volume"  # demo/management/commands/seed_volume.py
+PASSWORD = "cleanbreak-volume"  # demo/volume.py
 USERS = {"manager": "vol1-manager-0000", "lead": "vol1-lead-0010", "staff": "vol1-staff-0040"}
 PAGES = ("dashboard", "clients", "search", "client", "case", "approvals")
 SEARCH = "arb"  # "Harbor ...": matches about 1% of the seeded clients

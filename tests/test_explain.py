@@ -35,7 +35,7 @@ from agency.models import AuditEvent, User
 from clients.models import Client, Incident
 from clients.selectors import client_incidents, client_list_filtered, clients_for_user
 from clients.views import PAGE_SIZE
-from demo.management.commands.seed_volume import Volume, seed_volume
+from demo.volume import Volume, seed_volume
 from offboarding.models import Offboarding
 from offboarding.selectors import (
     awaiting_decision,
