@@ -70,7 +70,8 @@ def can_withdraw_incident(user: User, incident: Incident) -> bool:
 
 
 def can_add_evidence(user: User, incident: Incident) -> bool:
-    return can_log_incident(user, incident.client) and not incident.is_withdrawn
+    """The team documents; whether the incident is still on record is the service's check."""
+    return can_log_incident(user, incident.client)
 
 
 # --- The rules, with the words of their refusal (views and services check the same) -----
@@ -92,10 +93,7 @@ WITHDRAW_INCIDENT = Rule(
     can_withdraw_incident,
     "Only the reporter, the account lead and managers withdraw an incident.",
 )
-ADD_EVIDENCE = Rule(
-    can_add_evidence,
-    "Evidence can only be added to an incident on record, by the client's team.",
-)
+ADD_EVIDENCE = Rule(can_add_evidence, "Only members of this client's team add evidence.")
 RECORD_REPAIR = Rule(
     can_record_remediation, "Only members of this client's team record repair attempts."
 )

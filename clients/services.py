@@ -361,6 +361,8 @@ def incident_update(*, actor: User, incident: Incident, **fields) -> Incident:
 
 def evidence_add(*, actor: User, incident: Incident, files: Sequence[UploadedFile]) -> None:
     permissions.ADD_EVIDENCE.check(actor, incident)
+    if incident.is_withdrawn:
+        raise Refused("Evidence can only be added to an incident on record, not a withdrawn one.")
     if not files:
         raise Refused("Choose at least one file.")
     stored: list = []

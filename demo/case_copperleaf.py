@@ -11,6 +11,7 @@ from decimal import Decimal
 from agency.models import User
 from clients.models import Client
 from offboarding.models import Asset, CallPlan, ContractReview, Deliverable, Document, Offboarding
+from offboarding.pipeline import document_render
 from offboarding.services import (
     asset_save,
     call_outcome_record,
@@ -20,7 +21,6 @@ from offboarding.services import (
     credential_save,
     deliverable_save,
     deliverables_complete,
-    document_render,
     document_request,
     handover_complete,
     handover_instructions_save,

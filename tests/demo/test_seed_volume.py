@@ -81,7 +81,7 @@ def app_summaries() -> list[tuple[set[str], re.Pattern]]:
                     kwargs = {k.arg: k.value for k in call.keywords}
                     if call.func.id == "audit_record":
                         action, summary = kwargs.get("action"), kwargs.get("summary")
-                    elif call.func.id == "_audit" and len(call.args) >= 4:
+                    elif call.func.id == "audit" and len(call.args) >= 4:
                         action, summary = call.args[2], call.args[3]
                     else:
                         continue

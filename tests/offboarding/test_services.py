@@ -121,6 +121,23 @@ def test_a_proposing_manager_is_not_asked_to_decide(
     assert [mail.to for mail in mailoutbox] == [[manager2.email]]
 
 
+def test_a_manager_who_changed_the_draft_is_not_asked_to_decide(
+    cases, acme, lead, manager, manager2, mailoutbox, django_capture_on_commit_callbacks
+):
+    """The rule of who decides is one (permissions.deciders): the e-mail follows it."""
+    case = cases.draft(acme, actor=lead)
+    services.offboarding_update_proposal(
+        actor=manager,
+        case=case,
+        summary="Sharper wording.",
+        timing=case.timing,
+        incidents=case.incidents.all(),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.offboarding_submit(actor=lead, case=case)
+    assert [mail.to for mail in mailoutbox] == [[manager2.email]]
+
+
 def test_a_refused_submission_sends_no_email(
     cases, acme, lead, manager, mailoutbox, django_capture_on_commit_callbacks
 ):
@@ -771,6 +788,40 @@ def test_editing_a_credential_without_a_secret_keeps_the_stored_one(working_case
     credential = Credential.objects.get(pk=credential.pk)
     assert credential.system == "WordPress (main site)"
     assert credential.secret == SECRET
+
+
+def test_a_credential_of_another_case_cannot_be_changed_through_this_one(
+    cases, working_case, globex, lead, manager
+):
+    foreign_case = cases.in_progress(globex)
+    foreign = services.credential_save(
+        actor=manager, case=foreign_case, system="Globex CMS", username="root", secret=SECRET
+    )
+    with pytest.raises(Refused, match="belongs to another offboarding case"):
+        services.credential_save(
+            actor=manager,
+            case=working_case,
+            credential=foreign,
+            system="Hijacked",
+            username="root",
+            secret="",
+        )
+    foreign = Credential.objects.get(pk=foreign.pk)
+    assert (foreign.case_id, foreign.system) == (foreign_case.pk, "Globex CMS")
+
+
+@pytest.mark.parametrize(
+    ("service", "fields"),
+    [
+        ("credential_save", {"system": "x", "username": "y", "secret": "z", "case_id": 1}),
+        ("asset_save", {"name": "x", "kind": "domain", "case_id": 1}),
+        ("deliverable_save", {"name": "x", "case_id": 1}),
+        ("call_plan_save", {"channel": "phone", "held": "held"}),
+    ],
+)
+def test_step_services_refuse_fields_they_do_not_name(working_case, lead, service, fields):
+    with pytest.raises(TypeError, match="may not set"):
+        getattr(services, service)(actor=lead, case=working_case, **fields)
 
 
 @pytest.mark.parametrize("role", ["staff", "lead", "manager"])
