@@ -4,7 +4,8 @@ from django.utils import timezone
 from agency.models import User
 from agency.uploads import ACCEPTED, MAX_FILES_PER_REQUEST, MAX_UPLOAD_BYTES
 
-from .models import Client, Contact, Contract, Incident, Invoice, Remediation
+from . import permissions
+from .models import Client, Contact, Contract, Incident, Invoice, RepairAttempt
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -74,7 +75,7 @@ class ClientForm(forms.ModelForm):
         if not user.is_manager:
             # Only managers reassign the lead; a lead creating a client leads it.
             self.fields["account_lead"].disabled = True
-            self.fields["account_lead"].help_text = "Only managers reassign the account lead."
+            self.fields["account_lead"].help_text = permissions.REASSIGN_LEAD.refusal
             if not self.instance.pk:
                 self.fields["account_lead"].initial = user
         if self.instance.pk:
@@ -233,9 +234,9 @@ class WithdrawForm(forms.Form):
     )
 
 
-class RemediationForm(forms.ModelForm):
+class RepairAttemptForm(forms.ModelForm):
     class Meta:
-        model = Remediation
+        model = RepairAttempt
         fields = ["kind", "tried_on", "description", "outcome"]
         widgets = {"tried_on": DATE, "description": forms.Textarea(attrs={"rows": 4})}
 

@@ -309,7 +309,7 @@ class Evidence(models.Model):
         return self.original_name
 
 
-class Remediation(models.Model):
+class RepairAttempt(models.Model):
     """An attempt to repair the relationship before ending it."""
 
     class Kind(models.TextChoices):
@@ -327,7 +327,7 @@ class Remediation(models.Model):
         NO_CHANGE = "no_change", "No change"
         WORSE = "worse", "Made it worse"
 
-    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="remediations")
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="repair_attempts")
     kind = models.CharField(max_length=32, choices=Kind.choices)
     tried_on = models.DateField()
     description = models.TextField(help_text="What was tried, with whom.")

@@ -58,7 +58,7 @@ def can_edit_incident(user: User, incident: Incident) -> bool:
     return incident.reported_by_id == user.pk or can_manage_client(user, incident.client)
 
 
-def can_record_remediation(user: User, client: Client) -> bool:
+def can_record_repair_attempt(user: User, client: Client) -> bool:
     return can_view_client(user, client)
 
 
@@ -95,5 +95,5 @@ WITHDRAW_INCIDENT = Rule(
 )
 ADD_EVIDENCE = Rule(can_add_evidence, "Only members of this client's team add evidence.")
 RECORD_REPAIR = Rule(
-    can_record_remediation, "Only members of this client's team record repair attempts."
+    can_record_repair_attempt, "Only members of this client's team record repair attempts."
 )

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.db.models import F, Q
 
-from .models import Client, Incident, Invoice, Remediation
+from .models import Client, Incident, Invoice, RepairAttempt
 
 SEVERITY_POINTS = {
     Incident.Severity.LOW: 1,
@@ -25,7 +25,7 @@ SEVERITY_POINTS = {
 RECENCY = ((90, 1.0), (180, 0.5), (365, 0.25))
 LATE_INVOICE_POINTS = 3
 OVERDUE_POINTS = 5
-FAILED_REMEDIATION_POINTS = {Remediation.Outcome.NO_CHANGE: 4, Remediation.Outcome.WORSE: 6}
+FAILED_REPAIR_ATTEMPT_POINTS = {RepairAttempt.Outcome.NO_CHANGE: 4, RepairAttempt.Outcome.WORSE: 6}
 ELEVATED_FROM = 10
 HIGH_FROM = 25
 
@@ -56,7 +56,7 @@ def assess_risk(
     *,
     incidents: Iterable[Incident],
     invoices: Iterable[Invoice],
-    remediations: Iterable[Remediation],
+    repair_attempts: Iterable[RepairAttempt],
     today: dt.date,
     currency: str = "",
 ) -> RiskAssessment:
@@ -115,10 +115,10 @@ def assess_risk(
         score += OVERDUE_POINTS
         reasons.append(f"{currency + ' ' if currency else ''}{overdue:,.2f} overdue now")
 
-    failed = [r for r in remediations if r.failed and (today - r.tried_on).days <= 365]
+    failed = [r for r in repair_attempts if r.failed and (today - r.tried_on).days <= 365]
     if failed:
-        score += sum(FAILED_REMEDIATION_POINTS[r.outcome] for r in failed)
-        reasons.append(f"{_plural(len(failed), 'remediation attempt')} without effect")
+        score += sum(FAILED_REPAIR_ATTEMPT_POINTS[r.outcome] for r in failed)
+        reasons.append(f"{_plural(len(failed), 'repair_attempt attempt')} without effect")
 
     final = round(score)
     if final >= HIGH_FROM or severe_recent:
@@ -147,7 +147,7 @@ def client_risk(client: Client, *, today: dt.date) -> RiskAssessment:
     return assess_risk(
         incidents=client.incidents.filter(occurred_on__gte=since),
         invoices=client.invoices.filter(Q(due_on__gte=since) | Q(paid_amount__lt=F("amount"))),
-        remediations=client.remediations.filter(tried_on__gte=since),
+        repair_attempts=client.repair_attempts.filter(tried_on__gte=since),
         today=today,
         currency=client.currency,
     )

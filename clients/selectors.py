@@ -14,7 +14,7 @@ from agency.errors import NotVisible
 from agency.models import AuditEvent, User
 
 from .filters import ClientFilter
-from .models import Client, Contact, Contract, Evidence, Incident, Invoice, Remediation
+from .models import Client, Contact, Contract, Evidence, Incident, Invoice, RepairAttempt
 
 
 def clients_for_user(user: User) -> QuerySet[Client]:
@@ -124,8 +124,8 @@ def client_incidents(client: Client) -> QuerySet[Incident]:
     )
 
 
-def client_remediations(client: Client) -> QuerySet[Remediation]:
-    return client.remediations.select_related("recorded_by")
+def client_repair_attempts(client: Client) -> QuerySet[RepairAttempt]:
+    return client.repair_attempts.select_related("recorded_by")
 
 
 @dataclass
@@ -180,7 +180,7 @@ def payment_statement(client: Client, *, today: dt.date) -> PaymentStatement:
 @dataclass(frozen=True)
 class TimelineEntry:
     when: dt.datetime | dt.date
-    kind: str  # incident, remediation, invoice, payment, contract, event
+    kind: str  # incident, repair_attempt, invoice, payment, contract, event
     title: str
     detail: str = ""
     url: str = ""
@@ -212,14 +212,14 @@ def client_timeline(client: Client, *, limit: int = 200) -> list[TimelineEntry]:
                 actor=incident.reported_by.display_name,
             )
         )
-    for remediation in client.remediations.select_related("recorded_by")[:limit]:
+    for repair_attempt in client.repair_attempts.select_related("recorded_by")[:limit]:
         entries.append(
             TimelineEntry(
-                when=remediation.tried_on,
-                kind="remediation",
-                title=f"Repair attempt: {remediation.get_kind_display()}",
-                detail=f"Outcome: {remediation.get_outcome_display()}",
-                actor=remediation.recorded_by.display_name,
+                when=repair_attempt.tried_on,
+                kind="repair_attempt",
+                title=f"Repair attempt: {repair_attempt.get_kind_display()}",
+                detail=f"Outcome: {repair_attempt.get_outcome_display()}",
+                actor=repair_attempt.recorded_by.display_name,
             )
         )
     for invoice in client.invoices.all()[:limit]:

@@ -17,7 +17,7 @@ from agency.services import assign_fields, audit_record
 from agency.uploads import MAX_FILES_PER_REQUEST, check_upload, stored_name
 
 from . import permissions
-from .models import Client, Contact, Contract, Evidence, Incident, Invoice, Remediation
+from .models import Client, Contact, Contract, Evidence, Incident, Invoice, RepairAttempt
 from .risk import client_risk
 
 # What each service may change (assign_fields refuses any other name; the status is
@@ -402,25 +402,25 @@ def incident_withdraw(*, actor: User, incident: Incident, reason: str) -> Incide
     return incident
 
 
-# --- Remediation -------------------------------------------------------------------------
+# --- Repair attempts ---------------------------------------------------------------------
 
 
-def remediation_save(
-    *, actor: User, client: Client, remediation: Remediation | None = None, **fields
-) -> Remediation:
+def repair_attempt_save(
+    *, actor: User, client: Client, repair_attempt: RepairAttempt | None = None, **fields
+) -> RepairAttempt:
     permissions.RECORD_REPAIR.check(actor, client)
     with transaction.atomic():
-        creating = remediation is None
-        remediation = remediation or Remediation(client=client, recorded_by=actor)
-        assign_fields(remediation, fields, allowed=REPAIR_FIELDS)
-        _save_with_history(remediation, actor)
+        creating = repair_attempt is None
+        repair_attempt = repair_attempt or RepairAttempt(client=client, recorded_by=actor)
+        assign_fields(repair_attempt, fields, allowed=REPAIR_FIELDS)
+        _save_with_history(repair_attempt, actor)
         if creating:
             audit_record(
                 actor=actor,
                 action=AuditEvent.Action.CREATED,
-                summary=f"Repair attempt recorded: {remediation.get_kind_display()}",
+                summary=f"Repair attempt recorded: {repair_attempt.get_kind_display()}",
                 client_id=client.pk,
-                obj=remediation,
+                obj=repair_attempt,
             )
         client_risk_refresh(client=client)
-    return remediation
+    return repair_attempt

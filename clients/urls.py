@@ -53,10 +53,14 @@ urlpatterns = [
         views.evidence_download,
         name="evidence_download",
     ),
-    path("clients/<int:pk>/remediation/new/", views.remediation_edit, name="remediation_create"),
     path(
-        "clients/<int:pk>/remediation/<int:remediation_pk>/edit/",
-        views.remediation_edit,
-        name="remediation_edit",
+        "clients/<int:pk>/repair-attempts/new/",
+        views.repair_attempt_edit,
+        name="repair_attempt_create",
+    ),
+    path(
+        "clients/<int:pk>/repair-attempts/<int:repair_attempt_pk>/edit/",
+        views.repair_attempt_edit,
+        name="repair_attempt_edit",
     ),
 ]

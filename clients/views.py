@@ -29,7 +29,7 @@ from .forms import (
     EvidenceForm,
     IncidentForm,
     InvoiceForm,
-    RemediationForm,
+    RepairAttemptForm,
     WithdrawForm,
 )
 from .models import Client, Evidence
@@ -37,7 +37,7 @@ from .selectors import (
     client_for_user,
     client_incidents,
     client_list_filtered,
-    client_remediations,
+    client_repair_attempts,
     client_timeline,
     incident_of_client,
     payment_statement,
@@ -49,7 +49,7 @@ TABS = [
     ("contracts", "Contracts"),
     ("payments", "Payments"),
     ("incidents", "Incidents"),
-    ("remediation", "Remediation"),
+    ("repair_attempts", "Repair attempts"),
     ("timeline", "Timeline"),
 ]
 
@@ -146,8 +146,8 @@ def client_detail(request, pk: int):
     elif tab == "incidents":
         page = Paginator(client_incidents(client), PAGE_SIZE).get_page(request.GET.get("page"))
         context["page"] = page
-    elif tab == "remediation":
-        context["remediations"] = client_remediations(client)
+    elif tab == "repair_attempts":
+        context["repair_attempts"] = client_repair_attempts(client)
     elif tab == "timeline":
         context["timeline"] = client_timeline(client)
     return render(request, "clients/client_detail.html", context)
@@ -393,27 +393,29 @@ def evidence_download(request, pk: int, evidence_pk: int):
     )
 
 
-# --- Remediation -------------------------------------------------------------------------
+# --- Repair attempts ---------------------------------------------------------------------
 
 
-def remediation_edit(request, pk: int, remediation_pk: int | None = None):
+def repair_attempt_edit(request, pk: int, repair_attempt_pk: int | None = None):
     client = client_for_user(request.user, pk)
     permissions.RECORD_REPAIR.check(request.user, client)
-    remediation = (
-        get_object_or_404(client.remediations, pk=remediation_pk) if remediation_pk else None
+    repair_attempt = (
+        get_object_or_404(client.repair_attempts, pk=repair_attempt_pk)
+        if repair_attempt_pk
+        else None
     )
-    form = RemediationForm(request.POST or None, instance=remediation)
+    form = RepairAttemptForm(request.POST or None, instance=repair_attempt)
     return _form_page(
         request,
         form=form,
         template="clients/form.html",
         context={
-            "title": "Update repair attempt" if remediation else "Record a repair attempt",
+            "title": "Update repair attempt" if repair_attempt else "Record a repair attempt",
             "client": client,
         },
-        action=lambda data: services.remediation_save(
-            actor=request.user, client=client, remediation=remediation, **data
+        action=lambda data: services.repair_attempt_save(
+            actor=request.user, client=client, repair_attempt=repair_attempt, **data
         ),
         success="Repair attempt saved.",
-        next_url=lambda _: _client_url(client, "remediation"),
+        next_url=lambda _: _client_url(client, "repair_attempts"),
     )

@@ -41,7 +41,7 @@ def copperleaf_case(*, client: Client, users: Users, today: dt.date) -> Offboard
         client=client,
         timing=Offboarding.Timing.WITH_NOTICE,
         incidents=client.incidents.all(),
-        remediations=client.remediations.all(),
+        repair_attempts=client.repair_attempts.all(),
         summary=(
             "Copperleaf is a pleasant client, but we do not share a taste: the signed-off "
             "brand refresh was reversed after printing, and our social posts are rewritten "

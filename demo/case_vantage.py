@@ -41,7 +41,7 @@ def vantage_case(*, client: Client, users: Users, today: dt.date) -> Offboarding
         client=client,
         timing=Offboarding.Timing.IMMEDIATELY,
         incidents=client.incidents.all(),
-        remediations=client.remediations.all(),
+        repair_attempts=client.repair_attempts.all(),
         summary=(
             "Darren Kowalczyk, the client's regional marketing director, shouted at and "
             f"insulted Sofia Reyes on the review call of {abuse[0].occurred_on:%d %b %Y} and "

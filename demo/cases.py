@@ -35,7 +35,7 @@ def lumen_case(*, client: Client, users: Users, today: dt.date) -> Offboarding:
         client=client,
         timing=Offboarding.Timing.WITH_NOTICE,
         incidents=incidents,
-        remediations=client.remediations.all(),
+        repair_attempts=client.repair_attempts.all(),
         summary=(
             f"Over the last {(today - incidents[0].occurred_on).days // 7} weeks Lumen "
             "asked for work well outside the statement of work: seven revision rounds on "

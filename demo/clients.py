@@ -12,13 +12,13 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 from clients.dates import add_months
-from clients.models import Client, Contract, Incident, Remediation
+from clients.models import Client, Contract, Incident, RepairAttempt
 from clients.services import (
     client_create,
     contact_save,
     contract_save,
     incident_log,
-    remediation_save,
+    repair_attempt_save,
 )
 
 from .clients_high_risk import brightwave_dental, vantage_motors
@@ -191,17 +191,17 @@ def lumen_analytics(*, name: str, users: Users, today: dt.date) -> Client:
         hours_lost=Decimal("22.0"),
         money_at_stake=Decimal("3200.00"),
     )
-    remediation_save(
+    repair_attempt_save(
         actor=lead,
         client=client,
-        kind=Remediation.Kind.CHARGE_EXTRA,
+        kind=RepairAttempt.Kind.CHARGE_EXTRA,
         tried_on=today - dt.timedelta(days=55),
         description=(
             "Sent a priced change request for every revision round past the second, as "
             "clause 8.1 allows, and walked Noor through it on a call. The quotes were "
             "neither signed nor refused; the requests kept coming."
         ),
-        outcome=Remediation.Outcome.NO_CHANGE,
+        outcome=RepairAttempt.Outcome.NO_CHANGE,
     )
     return client
 
@@ -378,27 +378,27 @@ def copperleaf_bakery(*, name: str, users: Users, today: dt.date) -> Client:
         hours_lost=Decimal("31.0"),
         money_at_stake=Decimal("2300.00"),
     )
-    remediation_save(
+    repair_attempt_save(
         actor=lead,
         client=client,
-        kind=Remediation.Kind.MEETING_RHYTHM,
+        kind=RepairAttempt.Kind.MEETING_RHYTHM,
         tried_on=today - dt.timedelta(days=120),
         description=(
             "Started a fortnightly creative review with Rosa, so that the direction is "
             "agreed before work starts rather than after it is delivered."
         ),
-        outcome=Remediation.Outcome.NO_CHANGE,
+        outcome=RepairAttempt.Outcome.NO_CHANGE,
     )
-    remediation_save(
+    repair_attempt_save(
         actor=lead,
         client=client,
-        kind=Remediation.Kind.NEW_AGREEMENT,
+        kind=RepairAttempt.Kind.NEW_AGREEMENT,
         tried_on=today - dt.timedelta(days=68),
         description=(
             "Proposed a smaller scope (photography and menus only, no social media) at "
             "the same fee. Rosa declined: she wants to keep everything as it is."
         ),
-        outcome=Remediation.Outcome.NO_CHANGE,
+        outcome=RepairAttempt.Outcome.NO_CHANGE,
     )
     return client
 

@@ -12,13 +12,13 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from clients.dates import add_months
-from clients.models import Client, Contract, Incident, Remediation
+from clients.models import Client, Contract, Incident, RepairAttempt
 from clients.services import (
     client_create,
     contact_save,
     contract_save,
     incident_log,
-    remediation_save,
+    repair_attempt_save,
 )
 
 from .common import AGENCY_DOMAIN, Users, monthly_invoices
@@ -224,17 +224,17 @@ def brightwave_dental(*, name: str, users: Users, today: dt.date) -> Client:
         ],
     )
 
-    remediation_save(
+    repair_attempt_save(
         actor=lead,
         client=client,
-        kind=Remediation.Kind.BOUNDARIES,
+        kind=RepairAttempt.Kind.BOUNDARIES,
         tried_on=reminder_day + dt.timedelta(days=10),
         description=(
             "Met Gavin Moore and agreed new payment rules: invoices go to one named "
             "person, reminders are copied to the clinical director, and new work pauses "
             "once an invoice is 30 days overdue. Offered a direct debit, which was declined."
         ),
-        outcome=Remediation.Outcome.NO_CHANGE,
+        outcome=RepairAttempt.Outcome.NO_CHANGE,
     )
     return client
 
@@ -392,10 +392,10 @@ def vantage_motors(*, name: str, users: Users, today: dt.date) -> Client:
         ),
     )
 
-    remediation_save(
+    repair_attempt_save(
         actor=lead,
         client=client,
-        kind=Remediation.Kind.CONVERSATION,
+        kind=RepairAttempt.Kind.CONVERSATION,
         tried_on=today - dt.timedelta(days=40),
         description=(
             "Liam Brandt and Maya Okafor met Darren Kowalczyk and Helen Oduya. We said "
@@ -403,17 +403,17 @@ def vantage_motors(*, name: str, users: Users, today: dt.date) -> Client:
             "offered a written feedback process. Darren called the meeting 'a waste of "
             "time'; the voicemail came four weeks later."
         ),
-        outcome=Remediation.Outcome.WORSE,
+        outcome=RepairAttempt.Outcome.WORSE,
     )
-    remediation_save(
+    repair_attempt_save(
         actor=lead,
         client=client,
-        kind=Remediation.Kind.CHANNEL,
+        kind=RepairAttempt.Kind.CHANNEL,
         tried_on=today - dt.timedelta(days=30),
         description=(
             "Moved all feedback to one written summary a week, sent to Liam only, so that "
             "designers no longer take calls from the client directly."
         ),
-        outcome=Remediation.Outcome.NO_CHANGE,
+        outcome=RepairAttempt.Outcome.NO_CHANGE,
     )
     return client

@@ -35,7 +35,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from agency.models import AuditEvent, User
-from clients.models import Client, Contact, Contract, Incident, Invoice, Remediation
+from clients.models import Client, Contact, Contract, Incident, Invoice, RepairAttempt
 from offboarding.models import Offboarding
 
 from .volume_audit import AuditPlanner
@@ -148,13 +148,13 @@ class Seeder(ClientPlanner, CasePlanner, AuditPlanner):
                 "use a fresh database or another --seed."
             )
         started = time.perf_counter()
-        with explicit_timestamps(Client, Incident, Remediation, Offboarding, AuditEvent):
+        with explicit_timestamps(Client, Incident, RepairAttempt, Offboarding, AuditEvent):
             self.users(prefix)
             planning = time.perf_counter()
             self.plan_clients()
             self.plan_incidents()
             self.plan_billing()
-            self.plan_remediations()
+            self.plan_repair_attempts()
             self.plan_risk_and_cases()
             planned = time.perf_counter() - planning
             self.timings["planning"] = (0, planned)
@@ -242,8 +242,8 @@ class Seeder(ClientPlanner, CasePlanner, AuditPlanner):
         )
         total = sum(map(len, self.incidents))
         self._insert("incidents", Incident, children(self.incidents), total)
-        total = sum(map(len, self.remediations))
-        self._insert("remediations", Remediation, children(self.remediations), total)
+        total = sum(map(len, self.repair_attempts))
+        self._insert("repair_attempts", RepairAttempt, children(self.repair_attempts), total)
 
     def log_shape(self) -> None:
         """The distributions, so a reader can judge the data without querying it."""

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from django.utils import timezone
 
 from agency.models import AuditEvent
-from clients.models import Incident, Remediation
+from clients.models import Incident, RepairAttempt
 from offboarding import workflow
 from offboarding.models import Document, Offboarding
 
@@ -248,7 +248,7 @@ class AuditPlanner:
         if kind in ("client updated", "contract updated"):  # no contract: the client's details
             return A.UPDATED, f"Client {client.name} updated"
         if kind == "repair attempt":
-            return A.CREATED, f"Repair attempt recorded: {rng.choice(Remediation.Kind.labels)}"
+            return A.CREATED, f"Repair attempt recorded: {rng.choice(RepairAttempt.Kind.labels)}"
         if kind == "evidence downloaded":
             return A.DOWNLOAD, f"Evidence {rng.choice(EVIDENCE_NAMES)} downloaded"
         if kind == "access refused":

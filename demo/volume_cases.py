@@ -62,7 +62,7 @@ class CasePlanner:
                 invoices=[
                     x for x in self.invoices[i] if x.due_on >= since or x.paid_amount < x.amount
                 ],
-                remediations=[x for x in self.remediations[i] if x.tried_on >= since],
+                repair_attempts=[x for x in self.repair_attempts[i] if x.tried_on >= since],
                 today=self.today,
                 currency=client.currency,
             )

@@ -7,7 +7,7 @@ import datetime as dt
 from collections import Counter
 from decimal import Decimal
 
-from clients.models import Client, Contact, Contract, Incident, Invoice, Remediation
+from clients.models import Client, Contact, Contract, Incident, Invoice, RepairAttempt
 
 CENT = Decimal("0.01")
 
@@ -73,8 +73,8 @@ INCIDENT_CATEGORIES = (
     (Incident.Category.OTHER, 6, "Missed the workshop without notice"),
 )
 SEVERITY_WEIGHTS = ((1, 45), (2, 35), (3, 15), (4, 5))
-REMEDIATION_KINDS = [k for k, _ in Remediation.Kind.choices]
-REMEDIATION_OUTCOMES = (("helped", 30), ("no_change", 35), ("worse", 15), ("pending", 20))
+REPAIR_ATTEMPT_KINDS = [k for k, _ in RepairAttempt.Kind.choices]
+REPAIR_ATTEMPT_OUTCOMES = (("helped", 30), ("no_change", 35), ("worse", 15), ("pending", 20))
 
 
 class ClientPlanner:
@@ -226,21 +226,21 @@ class ClientPlanner:
                     )
                 )
 
-    def plan_remediations(self) -> None:
+    def plan_repair_attempts(self) -> None:
         rng = self.rng
-        outcomes = [o for o, _ in REMEDIATION_OUTCOMES]
-        outcome_weights = [w for _, w in REMEDIATION_OUTCOMES]
-        self.remediations: list[list[Remediation]] = [[] for _ in self.clients]
+        outcomes = [o for o, _ in REPAIR_ATTEMPT_OUTCOMES]
+        outcome_weights = [w for _, w in REPAIR_ATTEMPT_OUTCOMES]
+        self.repair_attempts: list[list[RepairAttempt]] = [[] for _ in self.clients]
         two_years = self.today - dt.timedelta(days=730)
         for i, client in enumerate(self.clients):
             n_incidents = len(self.incidents[i])
             if n_incidents < 4:
                 continue
             for _ in range(min(5, rng.randint(0, 1 + n_incidents // 12))):
-                kind = rng.choice(REMEDIATION_KINDS)
+                kind = rng.choice(REPAIR_ATTEMPT_KINDS)
                 tried = self._day(max(client.start_date, two_years))
-                self.remediations[i].append(
-                    Remediation(
+                self.repair_attempts[i].append(
+                    RepairAttempt(
                         kind=kind,
                         tried_on=tried,
                         description="Talked it through with the client's marketing lead.",

@@ -25,17 +25,17 @@ def within_years(value, years: int = PLAUSIBLE_YEARS):
 class ProposalForm(forms.ModelForm):
     class Meta:
         model = Offboarding
-        fields = ["incidents", "no_incident_justification", "remediations", "timing", "summary"]
+        fields = ["incidents", "no_incident_justification", "repair_attempts", "timing", "summary"]
         widgets = {
             "incidents": forms.CheckboxSelectMultiple,
-            "remediations": forms.CheckboxSelectMultiple,
+            "repair_attempts": forms.CheckboxSelectMultiple,
             "timing": forms.RadioSelect,
             "summary": forms.Textarea(attrs={"rows": 5}),
             "no_incident_justification": forms.Textarea(attrs={"rows": 2}),
         }
         labels = {
             "incidents": "Reasons: the incidents on record",
-            "remediations": "What was tried to repair the relationship",
+            "repair_attempts": "What was tried to repair the relationship",
         }
 
     def __init__(self, *args, client, **kwargs):
@@ -47,8 +47,8 @@ class ProposalForm(forms.ModelForm):
             f"{i.occurred_on:%d %b %Y} · {i.get_category_display()} · "
             f"{i.get_severity_display()} — {i.title}"
         )
-        self.fields["remediations"].queryset = client.remediations.order_by("-tried_on")
-        self.fields["remediations"].label_from_instance = lambda r: (
+        self.fields["repair_attempts"].queryset = client.repair_attempts.order_by("-tried_on")
+        self.fields["repair_attempts"].label_from_instance = lambda r: (
             f"{r.tried_on:%d %b %Y} · {r.get_kind_display()} — {r.get_outcome_display()}"
         )
 

@@ -68,7 +68,9 @@ class Offboarding(models.Model):
     no_incident_justification = models.TextField(
         blank=True, help_text="Why there is no incident on record, if none is linked."
     )
-    remediations = models.ManyToManyField("clients.Remediation", blank=True, related_name="cases")
+    repair_attempts = models.ManyToManyField(
+        "clients.RepairAttempt", blank=True, related_name="cases"
+    )
     timing = models.CharField(
         "preferred timing", max_length=32, choices=Timing.choices, default=Timing.WITH_NOTICE
     )

@@ -46,7 +46,7 @@ def case_for_user(user: User, pk: int) -> Offboarding:
         )
         .prefetch_related(
             Prefetch("incidents", queryset=Incident.objects.order_by("-occurred_on")),
-            "remediations",
+            "repair_attempts",
             Prefetch("deliverables", queryset=Deliverable.objects.order_by("due_on", "id")),
         )
         .filter(pk=pk)

@@ -92,9 +92,9 @@ class IncidentFactory(factory.django.DjangoModelFactory):
     reported_by = factory.LazyAttribute(lambda i: i.client.account_lead)
 
 
-class RemediationFactory(factory.django.DjangoModelFactory):
+class RepairAttemptFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "clients.Remediation"
+        model = "clients.RepairAttempt"
 
     client = factory.SubFactory(ClientFactory)
     kind = "conversation"

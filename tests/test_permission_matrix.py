@@ -38,7 +38,7 @@ from django.utils import timezone
 
 from agency.models import User
 from clients import services as client_services
-from clients.models import Client, Contact, Contract, Evidence, Incident, Invoice, Remediation
+from clients.models import Client, Contact, Contract, Evidence, Incident, Invoice, RepairAttempt
 from clients.views import TABS as CLIENT_TABS
 from offboarding import pipeline, services
 from offboarding.models import (
@@ -139,10 +139,10 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("clients:evidence_add",               "GET"):  Row(302, 405, 405, 405, 405, 405),
     ("clients:evidence_add",               "POST"): Row(302, 404, 302, 302, 404, 302, 404),
     ("clients:evidence_download",          "GET"):  Row(302, 404, 200, 200, 404, 200, 404),
-    ("clients:remediation_create",         "GET"):  Row(302, 404, 200, 200, 404, 200),
-    ("clients:remediation_create",         "POST"): Row(302, 404, 302, 302, 404, 302),
-    ("clients:remediation_edit",           "GET"):  Row(302, 404, 200, 200, 404, 200, 404),
-    ("clients:remediation_edit",           "POST"): Row(302, 404, 302, 302, 404, 302, 404),
+    ("clients:repair_attempt_create",         "GET"):  Row(302, 404, 200, 200, 404, 200),
+    ("clients:repair_attempt_create",         "POST"): Row(302, 404, 302, 302, 404, 302),
+    ("clients:repair_attempt_edit",           "GET"):  Row(302, 404, 200, 200, 404, 200, 404),
+    ("clients:repair_attempt_edit",           "POST"): Row(302, 404, 302, 302, 404, 302, 404),
     # --- offboarding: lists and the case ---
     ("offboarding:list",                   "GET"):  Row(302, 200, 200, 200, 200, 200),
     ("offboarding:approvals",              "GET"):  Row(302, 403, 403, 403, 403, 200),
@@ -277,7 +277,7 @@ class Side:
     invoice: Invoice
     incident: Incident
     evidence: Evidence
-    remediation: Remediation
+    repair_attempt: RepairAttempt
     closed_case: Offboarding
     case: Offboarding
     review: ContractReview
@@ -359,13 +359,13 @@ def build_side(*, name: str, domain: str, lead: User, team: list[User], manager:
         title=f"{word} asked for work outside the agreed scope",
         description=f"{word} wants three extra landing pages without a change request.",
     )
-    remediation = client_services.remediation_save(
+    repair_attempt = client_services.repair_attempt_save(
         actor=lead,
         client=client,
-        kind=Remediation.Kind.CONVERSATION,
+        kind=RepairAttempt.Kind.CONVERSATION,
         tried_on=today - dt.timedelta(days=5),
         description=f"Talked the scope through with {word}'s marketing director.",
-        outcome=Remediation.Outcome.NO_CHANGE,
+        outcome=RepairAttempt.Outcome.NO_CHANGE,
     )
 
     def propose() -> Offboarding:
@@ -375,7 +375,7 @@ def build_side(*, name: str, domain: str, lead: User, team: list[User], manager:
             summary=f"{word}: the scope keeps growing and repair attempts failed.",
             timing=Offboarding.Timing.WITH_NOTICE,
             incidents=[incident],
-            remediations=[remediation],
+            repair_attempts=[repair_attempt],
         )
 
     closed_case = services.offboarding_cancel(
@@ -420,7 +420,7 @@ def build_side(*, name: str, domain: str, lead: User, team: list[User], manager:
         invoice=invoice,
         incident=incident,
         evidence=incident.evidence.get(),
-        remediation=remediation,
+        repair_attempt=repair_attempt,
         closed_case=closed_case,
         case=Offboarding.objects.get(pk=case.pk),
         review=review,
@@ -545,7 +545,7 @@ def url_kwargs(name: str, parent: Side, child: Side | None = None) -> dict:
         "invoice_pk": child.invoice.pk,
         "incident_pk": child.incident.pk,
         "evidence_pk": child.evidence.pk,
-        "remediation_pk": child.remediation.pk,
+        "repair_attempt_pk": child.repair_attempt.pk,
         "deliverable_pk": child.deliverable.pk,
         "credential_pk": child.credential.pk,
         "asset_pk": child.asset.pk,
@@ -591,11 +591,11 @@ def post_data(name: str, side: Side) -> dict:
         "title": "Posted incident",
         "description": "Posted description.",
     }
-    remediation = {
-        "kind": Remediation.Kind.CONVERSATION,
+    repair_attempt = {
+        "kind": RepairAttempt.Kind.CONVERSATION,
         "tried_on": today.isoformat(),
         "description": "Posted attempt.",
-        "outcome": Remediation.Outcome.PENDING,
+        "outcome": RepairAttempt.Outcome.PENDING,
     }
     deliverable = {
         "name": "Posted deliverable",
@@ -630,8 +630,8 @@ def post_data(name: str, side: Side) -> dict:
         "clients:evidence_add": {
             "files": SimpleUploadedFile("more.png", png_bytes(), content_type="image/png")
         },
-        "clients:remediation_create": remediation,
-        "clients:remediation_edit": remediation,
+        "clients:repair_attempt_create": repair_attempt,
+        "clients:repair_attempt_edit": repair_attempt,
         "offboarding:start": {
             "summary": "They keep asking for unpaid extra work.",
             "timing": Offboarding.Timing.WITH_NOTICE,

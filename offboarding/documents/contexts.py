@@ -2,7 +2,7 @@
 
 Client-facing documents (the handover and the termination letter) are rendered from a
 context built here field by field from client-facing data only: plain dataclasses, never
-model instances, so a template cannot reach an incident, a note or a remediation by
+model instances, so a template cannot reach an incident, a note or a repair_attempt by
 following a relation. Internal documents (call brief, dossier) get the case itself.
 """
 
@@ -221,7 +221,7 @@ def dossier_context(case: Offboarding, document: Document) -> InternalContext:
         extra={
             "incidents": incidents,
             "cited_count": len(cited),
-            "remediations": list(client.remediations.select_related("recorded_by")),
+            "repair_attempts": list(client.repair_attempts.select_related("recorded_by")),
             "statement": payment_statement(client, today=timezone.localdate()),
             "events": list(AuditEvent.objects.filter(case_id=case.pk).order_by("created_at", "id")),
             "review": case.contract_review,

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from agency.errors import Refused
 from agency.models import AuditEvent, User
-from clients.models import Client, Incident, Remediation
+from clients.models import Client, Incident, RepairAttempt
 
 from .. import permissions, progress
 from ..models import Offboarding
@@ -22,10 +22,10 @@ from ._common import S, audit, follow_client_status, lock, transition
 
 
 def _check_links(
-    client: Client, incidents: Iterable[Incident], remediations: Iterable[Remediation]
+    client: Client, incidents: Iterable[Incident], repair_attempts: Iterable[RepairAttempt]
 ) -> None:
     if any(i.client_id != client.pk for i in incidents) or any(
-        r.client_id != client.pk for r in remediations
+        r.client_id != client.pk for r in repair_attempts
     ):
         raise Refused("Only this client's incidents and repair attempts can be linked.")
 
@@ -37,13 +37,13 @@ def offboarding_open(
     summary: str,
     timing: str,
     incidents: Iterable[Incident] = (),
-    remediations: Iterable[Remediation] = (),
+    repair_attempts: Iterable[RepairAttempt] = (),
     no_incident_justification: str = "",
 ) -> Offboarding:
     """Start a draft proposal to end the relationship with this client."""
     permissions.PROPOSE.check(actor, client)
-    incidents, remediations = list(incidents), list(remediations)
-    _check_links(client, incidents, remediations)
+    incidents, repair_attempts = list(incidents), list(repair_attempts)
+    _check_links(client, incidents, repair_attempts)
     try:
         with transaction.atomic():
             Client.objects.select_for_update().get(pk=client.pk)
@@ -55,7 +55,7 @@ def offboarding_open(
                 no_incident_justification=no_incident_justification,
             )
             case.incidents.set(incidents)
-            case.remediations.set(remediations)
+            case.repair_attempts.set(repair_attempts)
             follow_client_status(case)
             audit(
                 actor,
@@ -78,20 +78,20 @@ def offboarding_update_proposal(
     summary: str,
     timing: str,
     incidents: Iterable[Incident] = (),
-    remediations: Iterable[Remediation] = (),
+    repair_attempts: Iterable[RepairAttempt] = (),
     no_incident_justification: str = "",
 ) -> Offboarding:
-    incidents, remediations = list(incidents), list(remediations)
+    incidents, repair_attempts = list(incidents), list(repair_attempts)
     with transaction.atomic():
         case = lock(case)
         permissions.EDIT_PROPOSAL.check(actor, case)
-        _check_links(case.client, incidents, remediations)
+        _check_links(case.client, incidents, repair_attempts)
         case.summary = summary
         case.timing = timing
         case.no_incident_justification = no_incident_justification
         case.save()
         case.incidents.set(incidents)
-        case.remediations.set(remediations)
+        case.repair_attempts.set(repair_attempts)
         if actor.pk != case.created_by_id:
             case.edited_by.add(actor)  # a co-author: another manager decides
     return case

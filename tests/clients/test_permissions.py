@@ -16,14 +16,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clients import permissions
-from clients.models import Client, Contact, Contract, Evidence, Incident, Invoice, Remediation
+from clients.models import Client, Contact, Contract, Evidence, Incident, Invoice, RepairAttempt
 from tests.factories import (
     ClientFactory,
     ContactFactory,
     ContractFactory,
     IncidentFactory,
     InvoiceFactory,
-    RemediationFactory,
+    RepairAttemptFactory,
 )
 from tests.files import pdf_bytes, png_bytes
 
@@ -39,7 +39,7 @@ class World:
     invoice: Invoice
     incident: Incident
     evidence: Evidence
-    remediation: Remediation
+    repair_attempt: RepairAttempt
     foreign: Client
 
     def kwargs(self, name: str) -> dict:
@@ -62,8 +62,8 @@ class World:
             "incident_withdraw": {"pk": pk, "incident_pk": self.incident.pk},
             "evidence_add": {"pk": pk, "incident_pk": self.incident.pk},
             "evidence_download": {"pk": pk, "evidence_pk": self.evidence.pk},
-            "remediation_create": {"pk": pk},
-            "remediation_edit": {"pk": pk, "remediation_pk": self.remediation.pk},
+            "repair_attempt_create": {"pk": pk},
+            "repair_attempt_edit": {"pk": pk, "repair_attempt_pk": self.repair_attempt.pk},
         }[name]
 
     def url(self, name: str) -> str:
@@ -95,7 +95,7 @@ def world(lead, staff, other_lead) -> World:
         invoice=InvoiceFactory(client=client),
         incident=incident,
         evidence=evidence,
-        remediation=RemediationFactory(client=client),
+        repair_attempt=RepairAttemptFactory(client=client),
         foreign=ClientFactory(name=SECRET_NAME, account_lead=other_lead),
     )
 
@@ -111,7 +111,7 @@ def login(django_client, who, request):
 
 def fingerprint() -> tuple:
     """Every row and every history row of the client record: any write changes it."""
-    models = (Client, Contact, Contract, Invoice, Incident, Evidence, Remediation)
+    models = (Client, Contact, Contract, Invoice, Incident, Evidence, RepairAttempt)
     rows = tuple(m.objects.count() for m in models)
     history = tuple(m.history.count() for m in models if hasattr(m, "history"))
     names = tuple(Client.objects.order_by("pk").values_list("name", "account_lead_id"))
@@ -142,8 +142,8 @@ EXPECTED = {
     "incident_withdraw": (403, 302, 302),
     "evidence_add": (302, 302, 302),
     "evidence_download": (200, 200, 200),
-    "remediation_create": (200, 200, 200),
-    "remediation_edit": (200, 200, 200),
+    "repair_attempt_create": (200, 200, 200),
+    "repair_attempt_edit": (200, 200, 200),
 }
 ROLE_COLUMN = {"staff": 0, "lead": 1, "manager": 2}
 CLIENT_URLS = sorted(EXPECTED)
@@ -287,7 +287,7 @@ def valid_post_data(world: World, name: str, *, lead_pk: int) -> dict:
         "title": "Posted incident",
         "description": "Posted description.",
     }
-    remediation = {
+    repair_attempt = {
         "kind": "conversation",
         "tried_on": today.isoformat(),
         "description": "Posted attempt.",
@@ -303,8 +303,8 @@ def valid_post_data(world: World, name: str, *, lead_pk: int) -> dict:
         "invoice_edit": invoice,
         "incident_create": incident,
         "incident_edit": incident,
-        "remediation_create": remediation,
-        "remediation_edit": remediation,
+        "repair_attempt_create": repair_attempt,
+        "repair_attempt_edit": repair_attempt,
     }[name]
 
 
@@ -318,8 +318,8 @@ FORM_URLS = [
     "invoice_edit",
     "incident_create",
     "incident_edit",
-    "remediation_create",
-    "remediation_edit",
+    "repair_attempt_create",
+    "repair_attempt_edit",
 ]
 
 
@@ -362,7 +362,9 @@ def test_post_by_lead_or_manager_saves_and_redirects(client, world, request, lea
     assert fingerprint() != before
 
 
-@pytest.mark.parametrize("name", ["incident_create", "remediation_create", "remediation_edit"])
+@pytest.mark.parametrize(
+    "name", ["incident_create", "repair_attempt_create", "repair_attempt_edit"]
+)
 def test_staff_on_the_team_logs_incidents_and_repair_attempts(client, world, staff, lead, name):
     client.force_login(staff)
     before = fingerprint()
@@ -417,7 +419,7 @@ def test_withdrawn_incident_cannot_be_corrected_even_by_its_lead(client, world, 
         ("invoice_edit", "invoice_pk", lambda c: InvoiceFactory(client=c)),
         ("incident", "incident_pk", lambda c: IncidentFactory(client=c)),
         ("incident_edit", "incident_pk", lambda c: IncidentFactory(client=c)),
-        ("remediation_edit", "remediation_pk", lambda c: RemediationFactory(client=c)),
+        ("repair_attempt_edit", "repair_attempt_pk", lambda c: RepairAttemptFactory(client=c)),
     ],
 )
 def test_another_clients_object_through_this_clients_url_is_404(

@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from clients.models import Client, Incident, Invoice, Remediation
+from clients.models import Client, Incident, Invoice, RepairAttempt
 from clients.risk import assess_risk, client_risk
-from tests.factories import ClientFactory, IncidentFactory, InvoiceFactory, RemediationFactory
+from tests.factories import ClientFactory, IncidentFactory, InvoiceFactory, RepairAttemptFactory
 
 TODAY = dt.date(2026, 11, 23)
 HIGH = Incident.Severity.HIGH
@@ -39,15 +39,15 @@ def invoice(due_days_ago: int, *, late_by: int | None = 0, amount: str = "1000.0
     )
 
 
-def remediation(days_ago: int, outcome) -> Remediation:
-    return Remediation(tried_on=ago(days_ago), outcome=outcome, kind="conversation")
+def repair_attempt(days_ago: int, outcome) -> RepairAttempt:
+    return RepairAttempt(tried_on=ago(days_ago), outcome=outcome, kind="conversation")
 
 
-def assess(incidents=(), invoices=(), remediations=(), currency="EUR"):
+def assess(incidents=(), invoices=(), repair_attempts=(), currency="EUR"):
     return assess_risk(
         incidents=incidents,
         invoices=invoices,
-        remediations=remediations,
+        repair_attempts=repair_attempts,
         today=TODAY,
         currency=currency,
     )
@@ -213,21 +213,21 @@ def test_lateness_more_than_a_year_ago_is_forgiven():
 
 def test_failed_repair_attempts_are_counted():
     result = assess(
-        remediations=[
-            remediation(10, Remediation.Outcome.NO_CHANGE),
-            remediation(40, Remediation.Outcome.WORSE),
-            remediation(20, Remediation.Outcome.HELPED),
-            remediation(5, Remediation.Outcome.PENDING),
+        repair_attempts=[
+            repair_attempt(10, RepairAttempt.Outcome.NO_CHANGE),
+            repair_attempt(40, RepairAttempt.Outcome.WORSE),
+            repair_attempt(20, RepairAttempt.Outcome.HELPED),
+            repair_attempt(5, RepairAttempt.Outcome.PENDING),
         ]
     )
 
-    assert result.explanation == "2 remediation attempts without effect"
+    assert result.explanation == "2 repair_attempt attempts without effect"
     assert result.score == 10
     assert result.level == Client.RiskLevel.ELEVATED
 
 
 def test_a_failed_repair_attempt_more_than_a_year_ago_is_ignored():
-    result = assess(remediations=[remediation(400, Remediation.Outcome.WORSE)])
+    result = assess(repair_attempts=[repair_attempt(400, RepairAttempt.Outcome.WORSE)])
 
     assert result.explanation == "Nothing of concern on record."
 
@@ -236,7 +236,7 @@ def test_every_kind_of_concern_appears_in_one_explanation():
     result = assess(
         incidents=[incident(5, HIGH, Incident.Category.UNETHICAL), incident(150, MEDIUM)],
         invoices=[invoice(15, late_by=None)],
-        remediations=[remediation(30, Remediation.Outcome.NO_CHANGE)],
+        repair_attempts=[repair_attempt(30, RepairAttempt.Outcome.NO_CHANGE)],
     )
 
     assert result.reasons == (
@@ -245,7 +245,7 @@ def test_every_kind_of_concern_appears_in_one_explanation():
         "1 earlier incident in the last year",
         "1 of the last 1 invoices paid late",
         "EUR 1,000.00 overdue now",
-        "1 remediation attempt without effect",
+        "1 repair_attempt attempt without effect",
     )
     assert result.explanation == "; ".join(result.reasons)
     assert result.level == Client.RiskLevel.HIGH
@@ -267,7 +267,7 @@ def test_client_risk_reads_what_is_on_record_and_ignores_withdrawn_and_old(fast_
     IncidentFactory(client=acme, occurred_on=ago(2), severity=CRITICAL, state="withdrawn")
     IncidentFactory(client=acme, occurred_on=ago(500), severity=CRITICAL)
     InvoiceFactory(client=acme, issued_on=ago(50), due_on=ago(20))  # unpaid
-    RemediationFactory(client=acme, tried_on=ago(10), outcome="no_change")
+    RepairAttemptFactory(client=acme, tried_on=ago(10), outcome="no_change")
     other = ClientFactory()
     IncidentFactory(client=other, occurred_on=ago(1), severity=CRITICAL, category="abusive")
 
@@ -277,7 +277,7 @@ def test_client_risk_reads_what_is_on_record_and_ignores_withdrawn_and_old(fast_
         "3 high-severity incidents in 90 days",
         "1 of the last 1 invoices paid late",
         "GBP 4,000.00 overdue now",
-        "1 remediation attempt without effect",
+        "1 repair_attempt attempt without effect",
     )
     assert result.score == 18 + 3 + 5 + 4
     assert result.level == Client.RiskLevel.HIGH

@@ -13,7 +13,7 @@ from agency.errors import Refused
 from agency.models import AuditEvent
 from agency.uploads import UploadRejected
 from clients import services
-from clients.models import Client, Contact, Contract, Evidence, Incident, Invoice, Remediation
+from clients.models import Client, Contact, Contract, Evidence, Incident, Invoice, RepairAttempt
 from tests.factories import (
     ClientFactory,
     ContactFactory,
@@ -103,7 +103,7 @@ def test_editing_never_moves_the_status(acme, lead):
 
 @pytest.mark.parametrize(
     ("service", "target"),
-    [("contact_save", "client"), ("invoice_save", "client"), ("remediation_save", "client")],
+    [("contact_save", "client"), ("invoice_save", "client"), ("repair_attempt_save", "client")],
 )
 def test_services_refuse_a_field_they_do_not_name(acme, lead, service, target):
     with pytest.raises(TypeError, match="may not set client_id"):
@@ -494,54 +494,54 @@ def test_someone_removed_from_the_team_cannot_withdraw_their_old_incident(acme, 
     assert incident.state == Incident.State.ACTIVE
 
 
-# --- Remediation -------------------------------------------------------------------------
+# --- Repair attempts ---------------------------------------------------------------------
 
 
 def test_outsider_cannot_record_a_repair_attempt(acme, outsider, today):
     with pytest.raises(Refused):
-        services.remediation_save(
+        services.repair_attempt_save(
             actor=outsider,
             client=acme,
-            kind=Remediation.Kind.CONVERSATION,
+            kind=RepairAttempt.Kind.CONVERSATION,
             tried_on=today,
             description="Talked.",
         )
 
-    assert not Remediation.objects.exists()
+    assert not RepairAttempt.objects.exists()
 
 
 def test_failed_repair_attempt_recorded_by_staff_raises_the_risk(acme, staff, today):
-    attempt = services.remediation_save(
+    attempt = services.repair_attempt_save(
         actor=staff,
         client=acme,
-        kind=Remediation.Kind.BOUNDARIES,
+        kind=RepairAttempt.Kind.BOUNDARIES,
         tried_on=today - dt.timedelta(days=10),
         description="Agreed office hours for calls.",
-        outcome=Remediation.Outcome.WORSE,
+        outcome=RepairAttempt.Outcome.WORSE,
     )
 
     assert attempt.recorded_by == staff
     acme.refresh_from_db()
     assert acme.risk_score == 6
-    assert acme.risk_explanation == "1 remediation attempt without effect"
+    assert acme.risk_explanation == "1 repair_attempt attempt without effect"
 
 
 def test_updating_an_attempt_keeps_who_first_recorded_it(acme, staff, lead, today):
-    attempt = services.remediation_save(
+    attempt = services.repair_attempt_save(
         actor=staff,
         client=acme,
-        kind=Remediation.Kind.CONVERSATION,
+        kind=RepairAttempt.Kind.CONVERSATION,
         tried_on=today,
         description="Talked.",
     )
 
-    services.remediation_save(
-        actor=lead, client=acme, remediation=attempt, outcome=Remediation.Outcome.HELPED
+    services.repair_attempt_save(
+        actor=lead, client=acme, repair_attempt=attempt, outcome=RepairAttempt.Outcome.HELPED
     )
 
     attempt.refresh_from_db()
     assert attempt.recorded_by == staff
-    assert attempt.outcome == Remediation.Outcome.HELPED
+    assert attempt.outcome == RepairAttempt.Outcome.HELPED
     assert attempt.history.latest().history_user == lead
 
 

@@ -57,7 +57,7 @@ def test_lumen_case_awaits_the_managers_decision(demo):
     assert case.status == Offboarding.Status.PROPOSED
     assert case.proposed_by.username == "staff"
     assert case.timing == Offboarding.Timing.WITH_NOTICE
-    assert case.incidents.exists() and case.remediations.exists()
+    assert case.incidents.exists() and case.repair_attempts.exists()
     assert case in awaiting_decision(manager)
     assert case.client.status == Client.Status.OFFBOARDING
 

@@ -25,7 +25,7 @@ def client_summary() -> dict[str, tuple[int, int, int, int, int]]:
         incident_count=Count("incidents", distinct=True),
         contact_count=Count("contacts", distinct=True),
         contract_count=Count("contracts", distinct=True),
-        remediation_count=Count("remediations", distinct=True),
+        repair_attempt_count=Count("repair_attempts", distinct=True),
     )
     return {
         c.name: (
@@ -33,7 +33,7 @@ def client_summary() -> dict[str, tuple[int, int, int, int, int]]:
             c.incident_count,
             c.contact_count,
             c.contract_count,
-            c.remediation_count,
+            c.repair_attempt_count,
         )
         for c in rows
     }

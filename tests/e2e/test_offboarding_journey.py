@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from agency.models import AuditEvent
 from clients.models import Client
 from offboarding.models import Offboarding
-from tests.factories import ContactFactory, ContractFactory, IncidentFactory, RemediationFactory
+from tests.factories import ContactFactory, ContractFactory, IncidentFactory, RepairAttemptFactory
 
 
 @pytest.fixture
@@ -37,7 +37,7 @@ def difficult_client(lead, staff):
         description="INTERNAL-ONLY: the CEO left a threatening voicemail for our designer.",
         reported_by=staff,
     )
-    RemediationFactory(client=client, kind="conversation", outcome="worse")
+    RepairAttemptFactory(client=client, kind="conversation", outcome="worse")
     return client
 
 

@@ -695,7 +695,7 @@ def submit(
     return outcome
 
 
-CLIENT_TABS = ("overview", "contracts", "payments", "incidents", "remediation", "timeline")
+CLIENT_TABS = ("overview", "contracts", "payments", "incidents", "repair_attempts", "timeline")
 
 
 def client_pages(client: Client) -> list[str]:

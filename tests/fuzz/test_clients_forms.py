@@ -1,5 +1,5 @@
 """The clients app's forms fuzzed: client, contact, contract (with its signed file),
-invoice, incident (with evidence files), evidence, withdrawal and remediation."""
+invoice, incident (with evidence files), evidence, withdrawal and repair_attempt."""
 
 from __future__ import annotations
 
@@ -14,14 +14,14 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from agency.models import User
-from clients.models import Client, Contact, Contract, Evidence, Incident, Invoice, Remediation
+from clients.models import Client, Contact, Contract, Evidence, Incident, Invoice, RepairAttempt
 from tests.factories import (
     ClientFactory,
     ContactFactory,
     ContractFactory,
     IncidentFactory,
     InvoiceFactory,
-    RemediationFactory,
+    RepairAttemptFactory,
 )
 from tests.files import pdf_bytes, png_bytes
 from tests.fuzz.harness import (
@@ -610,54 +610,57 @@ def test_incident_withdraw(people):
     check()
 
 
-# --- Remediation ------------------------------------------------------------------------------
+# --- Repair attempts ---------------------------------------------------------------------
 
 
-def test_remediation_create_and_edit(people):
+def test_repair_attempt_create_and_edit(people):
     own = ClientFactory(account_lead=people.lead, team=[people.staff])
-    remediation = RemediationFactory(client=own)
+    repair_attempt = RepairAttemptFactory(client=own)
     foreign = ClientFactory(account_lead=people.other_lead)
-    foreign_remediation = RemediationFactory(client=foreign)
+    foreign_repair_attempt = RepairAttemptFactory(client=foreign)
     spec = {
-        "kind": F(choice_ok(Remediation.Kind.choices), hostile_choice()),
+        "kind": F(choice_ok(RepairAttempt.Kind.choices), hostile_choice()),
         "tried_on": F(date_ok(past_only=True), hostile_date),
         "description": F(text_ok(5000), hostile_text),
-        "outcome": F(choice_ok(Remediation.Outcome.choices), hostile_choice()),
+        "outcome": F(choice_ok(RepairAttempt.Outcome.choices), hostile_choice()),
     }
 
     @FUZZ
     @given(
         data=form_data(spec),
         who=st.sampled_from(["lead", "manager"]),
-        route=routes(new=3, edit=3, missing=1, foreign_remediation=1, foreign_client=1),
+        route=routes(new=3, edit=3, missing=1, foreign_repair_attempt=1, foreign_client=1),
     )
     def check(data, who, route):
         user, browser = actor(people, "lead" if route == "foreign_client" else who)
         url = {
-            "new": reverse("clients:remediation_create", args=[own.pk]),
-            "edit": reverse("clients:remediation_edit", args=[own.pk, remediation.pk]),
-            "missing": reverse("clients:remediation_edit", args=[own.pk, 10**40]),
-            "foreign_remediation": reverse(
-                "clients:remediation_edit", args=[own.pk, foreign_remediation.pk]
+            "new": reverse("clients:repair_attempt_create", args=[own.pk]),
+            "edit": reverse("clients:repair_attempt_edit", args=[own.pk, repair_attempt.pk]),
+            "missing": reverse("clients:repair_attempt_edit", args=[own.pk, 10**40]),
+            "foreign_repair_attempt": reverse(
+                "clients:repair_attempt_edit", args=[own.pk, foreign_repair_attempt.pk]
             ),
-            "foreign_client": reverse("clients:remediation_create", args=[foreign.pk]),
+            "foreign_client": reverse("clients:repair_attempt_create", args=[foreign.pk]),
         }[route]
         with rolled_back():
-            before = set(Remediation.objects.values_list("pk", flat=True))
+            before = set(RepairAttempt.objects.values_list("pk", flat=True))
             outcome = submit(
                 browser,
                 url,
                 data,
                 pages=client_pages(own),
                 allowed=PAGE if route in ("new", "edit") else NOT_FOUND,
-                rows=[Row(Remediation, remediation.pk), Row(Remediation, foreign_remediation.pk)],
+                rows=[
+                    Row(RepairAttempt, repair_attempt.pk),
+                    Row(RepairAttempt, foreign_repair_attempt.pk),
+                ],
             )
             if outcome.succeeded:
-                assert outcome.created(Remediation) == (1 if route == "new" else 0)
+                assert outcome.created(RepairAttempt) == (1 if route == "new" else 0)
                 saved = (
-                    Remediation.objects.exclude(pk__in=before).get()
+                    RepairAttempt.objects.exclude(pk__in=before).get()
                     if route == "new"
-                    else Remediation.objects.get(pk=remediation.pk)
+                    else RepairAttempt.objects.get(pk=repair_attempt.pk)
                 )
                 assert saved.client == own
                 assert_saved(saved, data, texts=("description",), dates=("tried_on",))

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from clients.models import Client, Incident
 from offboarding.models import Offboarding
-from tests.factories import ClientFactory, IncidentFactory, RemediationFactory
+from tests.factories import ClientFactory, IncidentFactory, RepairAttemptFactory
 from tests.fuzz.harness import (
     FUZZ,
     NOT_FOUND,
@@ -57,9 +57,9 @@ def proposal_spec(w) -> dict[str, F]:
             st.lists(hostile_id(w.withdrawn_incident.pk, w.foreign_incident.pk), max_size=3),
         ),
         "no_incident_justification": F(text_ok(2000, blank=True), hostile_text),
-        "remediations": F(
-            some_ids(w.remediation),
-            st.lists(hostile_id(w.foreign_remediation.pk), max_size=3),
+        "repair_attempts": F(
+            some_ids(w.repair_attempt),
+            st.lists(hostile_id(w.foreign_repair_attempt.pk), max_size=3),
         ),
         "timing": F(choice_ok(Offboarding.Timing.choices), hostile_choice("IMMEDIATELY")),
         "summary": F(text_ok(5000), hostile_text),
@@ -82,9 +82,9 @@ def proposal_world(people) -> SimpleNamespace:
         incident=IncidentFactory(client=acme),
         other_incident=IncidentFactory(client=acme, category=Incident.Category.ABUSIVE),
         withdrawn_incident=IncidentFactory(client=acme, state=Incident.State.WITHDRAWN),
-        remediation=RemediationFactory(client=acme),
+        repair_attempt=RepairAttemptFactory(client=acme),
         foreign_incident=IncidentFactory(client=globex),
-        foreign_remediation=RemediationFactory(client=globex),
+        foreign_repair_attempt=RepairAttemptFactory(client=globex),
     )
 
 
@@ -93,10 +93,12 @@ def check_proposal_saved(case: Offboarding, data: dict, client: Client) -> None:
     assert_saved(case, data, texts=("summary", "no_incident_justification"))
     assert case.timing == last(data["timing"])
     assert set(case.incidents.values_list("pk", flat=True)) == posted_ids(data, "incidents")
-    assert set(case.remediations.values_list("pk", flat=True)) == posted_ids(data, "remediations")
+    assert set(case.repair_attempts.values_list("pk", flat=True)) == posted_ids(
+        data, "repair_attempts"
+    )
     assert not case.incidents.exclude(client=client).exists()
     assert not case.incidents.exclude(state=Incident.State.ACTIVE).exists()
-    assert not case.remediations.exclude(client=client).exists()
+    assert not case.repair_attempts.exclude(client=client).exists()
     expected = Offboarding.Status.PROPOSED if "submit" in posted(data) else Offboarding.Status.DRAFT
     assert case.status == expected
 
@@ -158,7 +160,7 @@ def test_proposal_edit(people):
                 pages=case_pages(draft),
                 allowed={"own": PAGE, "proposed": {403}}.get(route, NOT_FOUND),
                 rows=[
-                    Row(Offboarding, c.pk, ("incidents", "remediations"))
+                    Row(Offboarding, c.pk, ("incidents", "repair_attempts"))
                     for c in (draft, foreign_draft, proposed)
                 ],
             )

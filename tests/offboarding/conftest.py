@@ -17,14 +17,14 @@ from agency.models import AuditEvent
 from clients.models import Client, Incident
 from offboarding import pipeline, services
 from offboarding.models import CallPlan, Deliverable, Document, Offboarding
-from tests.factories import ClientFactory, ContractFactory, IncidentFactory, RemediationFactory
+from tests.factories import ClientFactory, ContractFactory, IncidentFactory, RepairAttemptFactory
 
 S = Offboarding.Status
 
 INTERNAL_TITLE = "ZQX-INTERNAL-7731 title"
 INTERNAL_DESCRIPTION = "ZQX-INTERNAL-7732 the client shouted at our designer"
 INTERNAL_SUMMARY = "ZQX-INTERNAL-7733 summary: three abusive calls this month"
-INTERNAL_REMEDIATION = "ZQX-INTERNAL-7734 we tried a weekly call with their CEO"
+INTERNAL_REPAIR_ATTEMPT = "ZQX-INTERNAL-7734 we tried a weekly call with their CEO"
 INTERNAL_MARKERS = (
     "ZQX-INTERNAL-7731",
     "ZQX-INTERNAL-7732",
@@ -239,8 +239,8 @@ def internal_case(cases, acme, lead):
         title="ZQX-INTERNAL-7731 unpaid",
         description="ZQX-INTERNAL-7732 invoice 12 is 90 days late",
     )
-    repair = RemediationFactory(client=acme, description=INTERNAL_REMEDIATION)
+    repair = RepairAttemptFactory(client=acme, description=INTERNAL_REPAIR_ATTEMPT)
     case = cases.in_progress(
-        acme, incidents=[abuse, late], remediations=[repair], summary=INTERNAL_SUMMARY
+        acme, incidents=[abuse, late], repair_attempts=[repair], summary=INTERNAL_SUMMARY
     )
     return case

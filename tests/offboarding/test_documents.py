@@ -31,7 +31,7 @@ from offboarding import pipeline, services, tasks
 from offboarding.documents.letter import default_letter_text, letter_reasons
 from offboarding.models import Asset, CallPlan, Deliverable, Document, Offboarding
 from offboarding.tasks import render_document
-from tests.factories import ContactFactory, IncidentFactory, RemediationFactory
+from tests.factories import ContactFactory, IncidentFactory, RepairAttemptFactory
 
 from .conftest import refreshed
 
@@ -515,7 +515,7 @@ LEAK_FIELDS = (
     "case-summary",
     "no-incident-justification",
     "decision-comment",
-    "remediation-description",
+    "repair_attempt-description",
     "review-notes",
     "credential-notes",
     "talking-points",
@@ -560,14 +560,14 @@ def leaky_case(cases, acme, lead, manager):
         sha256=hashlib.sha256(b"hello").hexdigest(),
         uploaded_by=lead,
     )
-    repair = RemediationFactory(client=acme, description=leak("remediation-description"))
+    repair = RepairAttemptFactory(client=acme, description=leak("repair_attempt-description"))
     case = services.offboarding_open(
         actor=lead,
         client=acme,
         summary=leak("case-summary"),
         timing=Offboarding.Timing.WITH_NOTICE,
         incidents=[incident, withdrawn],
-        remediations=[repair],
+        repair_attempts=[repair],
         no_incident_justification=leak("no-incident-justification"),
     )
     services.offboarding_submit(actor=lead, case=case)
@@ -641,7 +641,7 @@ def test_the_dossier_does_carry_the_internal_record(leaky_case):
         "evidence-name",
         "case-summary",
         "decision-comment",
-        "remediation-description",
+        "repair_attempt-description",
         "review-notes",
         "pushback",
         "commitments",

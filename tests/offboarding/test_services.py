@@ -17,12 +17,12 @@ from clients.models import Incident
 from offboarding import services
 from offboarding.models import CallPlan, ContractReview, Credential, Deliverable, Offboarding
 from offboarding.selectors import case_steps
-from tests.factories import ContractFactory, IncidentFactory, InvoiceFactory, RemediationFactory
+from tests.factories import ContractFactory, IncidentFactory, InvoiceFactory, RepairAttemptFactory
 
 from .conftest import (
     INTERNAL_DESCRIPTION,
     INTERNAL_MARKERS,
-    INTERNAL_REMEDIATION,
+    INTERNAL_REPAIR_ATTEMPT,
     INTERNAL_SUMMARY,
     INTERNAL_TITLE,
     NOTICE_GIVEN_ON,
@@ -94,8 +94,8 @@ def test_submitting_emails_the_managers_without_the_internal_record(
     abuse = IncidentFactory(
         client=acme, category="abusive", title=INTERNAL_TITLE, description=INTERNAL_DESCRIPTION
     )
-    repair = RemediationFactory(client=acme, description=INTERNAL_REMEDIATION)
-    case = cases.draft(acme, incidents=[abuse], remediations=[repair], summary=INTERNAL_SUMMARY)
+    repair = RepairAttemptFactory(client=acme, description=INTERNAL_REPAIR_ATTEMPT)
+    case = cases.draft(acme, incidents=[abuse], repair_attempts=[repair], summary=INTERNAL_SUMMARY)
 
     with django_capture_on_commit_callbacks(execute=True):
         services.offboarding_submit(actor=lead, case=case)

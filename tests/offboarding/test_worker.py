@@ -189,7 +189,7 @@ def start_worker_process(env: dict[str, str], name: str, log: Path) -> subproces
                 "-m",
                 "celery",
                 "-A",
-                "agency",
+                "config",
                 "worker",
                 "--pool=solo",
                 "--concurrency=1",

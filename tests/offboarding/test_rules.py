@@ -1,0 +1,51 @@
+"""One refusal error and rules stated once: a view and a service refuse in the same words."""
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+
+from agency.errors import Refused
+from agency.rules import Rule
+from clients import permissions as client_permissions
+from clients import services as client_services
+from offboarding import permissions, services
+
+
+def test_a_rule_refuses_with_its_own_words():
+    rule = Rule(lambda user: user == "manager", "Only managers do this.")
+
+    assert rule.allows("manager")
+    assert not rule.allows("staff")
+    rule.check("manager")
+    with pytest.raises(Refused) as refused:
+        rule.check("staff")
+    assert refused.value.message == "Only managers do this."
+
+
+def test_a_refusal_left_uncaught_by_a_view_answers_403():
+    assert issubclass(Refused, PermissionDenied)
+
+
+@pytest.mark.django_db
+def test_view_and_service_refuse_completion_in_the_same_words(client, cases, acme, staff):
+    case = cases.in_progress(acme)
+    client.force_login(staff)
+
+    response = client.post(reverse("offboarding:complete", args=[case.pk]))
+
+    assert response.status_code == 403
+    with pytest.raises(Refused) as refused:
+        services.offboarding_complete(actor=staff, case=case)
+    assert refused.value.message == permissions.COMPLETE.refusal
+
+
+@pytest.mark.django_db
+def test_view_and_service_refuse_a_contract_edit_in_the_same_words(client, acme, staff):
+    client.force_login(staff)
+
+    response = client.get(reverse("clients:contract_create", args=[acme.pk]))
+
+    assert response.status_code == 403
+    with pytest.raises(Refused) as refused:
+        client_services.contract_save(actor=staff, client=acme, title="Retainer")
+    assert refused.value.message == client_permissions.EDIT_CONTRACTS.refusal
