@@ -12,9 +12,11 @@ RUN apt-get update \
 RUN useradd --create-home --uid 1000 cleanbreak
 WORKDIR /app
 COPY pyproject.toml README.md ./
+COPY config ./config
 COPY agency ./agency
 COPY clients ./clients
 COPY offboarding ./offboarding
+COPY demo ./demo
 RUN pip install .
 COPY . .
 RUN DJANGO_DEBUG=true python manage.py collectstatic --noinput \

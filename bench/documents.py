@@ -98,7 +98,7 @@ def start_worker(env: dict[str, str], log: Path) -> subprocess.Popen:
     command = [
         str(ROOT / ".venv" / "bin" / "celery"),
         "-A",
-        "agency",
+        "config",
         "worker",
         "--pool=solo",
         "--concurrency=1",
