@@ -118,7 +118,7 @@ def assess_risk(
     failed = [r for r in repair_attempts if r.failed and (today - r.tried_on).days <= 365]
     if failed:
         score += sum(FAILED_REPAIR_ATTEMPT_POINTS[r.outcome] for r in failed)
-        reasons.append(f"{_plural(len(failed), 'repair_attempt attempt')} without effect")
+        reasons.append(f"{_plural(len(failed), 'repair attempt')} without effect")
 
     final = round(score)
     if final >= HIGH_FROM or severe_recent:

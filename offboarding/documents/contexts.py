@@ -2,7 +2,7 @@
 
 Client-facing documents (the handover and the termination letter) are rendered from a
 context built here field by field from client-facing data only: plain dataclasses, never
-model instances, so a template cannot reach an incident, a note or a repair_attempt by
+model instances, so a template cannot reach an incident, a note or a repair attempt by
 following a relation. Internal documents (call brief, dossier) get the case itself.
 """
 

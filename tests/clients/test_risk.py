@@ -221,7 +221,7 @@ def test_failed_repair_attempts_are_counted():
         ]
     )
 
-    assert result.explanation == "2 repair_attempt attempts without effect"
+    assert result.explanation == "2 repair attempts without effect"
     assert result.score == 10
     assert result.level == Client.RiskLevel.ELEVATED
 
@@ -245,7 +245,7 @@ def test_every_kind_of_concern_appears_in_one_explanation():
         "1 earlier incident in the last year",
         "1 of the last 1 invoices paid late",
         "EUR 1,000.00 overdue now",
-        "1 repair_attempt attempt without effect",
+        "1 repair attempt without effect",
     )
     assert result.explanation == "; ".join(result.reasons)
     assert result.level == Client.RiskLevel.HIGH
@@ -277,7 +277,7 @@ def test_client_risk_reads_what_is_on_record_and_ignores_withdrawn_and_old(fast_
         "3 high-severity incidents in 90 days",
         "1 of the last 1 invoices paid late",
         "GBP 4,000.00 overdue now",
-        "1 repair_attempt attempt without effect",
+        "1 repair attempt without effect",
     )
     assert result.score == 18 + 3 + 5 + 4
     assert result.level == Client.RiskLevel.HIGH

@@ -523,7 +523,7 @@ def test_failed_repair_attempt_recorded_by_staff_raises_the_risk(acme, staff, to
     assert attempt.recorded_by == staff
     acme.refresh_from_db()
     assert acme.risk_score == 6
-    assert acme.risk_explanation == "1 repair_attempt attempt without effect"
+    assert acme.risk_explanation == "1 repair attempt without effect"
 
 
 def test_updating_an_attempt_keeps_who_first_recorded_it(acme, staff, lead, today):

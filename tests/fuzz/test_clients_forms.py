@@ -1,5 +1,5 @@
 """The clients app's forms fuzzed: client, contact, contract (with its signed file),
-invoice, incident (with evidence files), evidence, withdrawal and repair_attempt."""
+invoice, incident (with evidence files), evidence, withdrawal and repair attempt."""
 
 from __future__ import annotations
 
