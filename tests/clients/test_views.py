@@ -6,8 +6,6 @@ import datetime as dt
 import hashlib
 import io
 import re
-import struct
-import zlib
 from decimal import Decimal
 from html import unescape
 
@@ -31,24 +29,7 @@ from tests.factories import (
     InvoiceFactory,
     UserFactory,
 )
-
-HTML_BYTES = b"<!doctype html><html><body><script>alert('x')</script></body></html>"
-
-
-def png_bytes(width: int = 3, height: int = 2) -> bytes:
-    """A real, valid RGB PNG built by hand."""
-
-    def chunk(tag: bytes, data: bytes) -> bytes:
-        crc = zlib.crc32(tag + data) & 0xFFFFFFFF
-        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", crc)
-
-    rows = b"".join(b"\x00" + b"\x10\x80\xf0" * width for _ in range(height))
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-        + chunk(b"IDAT", zlib.compress(rows))
-        + chunk(b"IEND", b"")
-    )
+from tests.files import HTML_BYTES, png_bytes
 
 
 @pytest.fixture
