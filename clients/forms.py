@@ -4,7 +4,7 @@ from django.utils import timezone
 from agency.models import User
 from agency.uploads import ACCEPTED, MAX_FILES_PER_REQUEST, MAX_UPLOAD_BYTES
 
-from . import permissions
+from . import permissions, services
 from .models import Client, Contact, Contract, Incident, Invoice, RepairAttempt
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -91,7 +91,7 @@ class ClientForm(forms.ModelForm):
 class ContactForm(forms.ModelForm):
     class Meta:
         model = Contact
-        fields = ["name", "role", "email", "phone", "receives_handover"]
+        fields = list(services.CONTACT_FIELDS)
 
 
 class ContractForm(forms.ModelForm):
@@ -103,21 +103,7 @@ class ContractForm(forms.ModelForm):
 
     class Meta:
         model = Contract
-        fields = [
-            "title",
-            "reference",
-            "start_date",
-            "end_date",
-            "auto_renews",
-            "renewal_months",
-            "notice_days",
-            "termination_clause_ref",
-            "termination_clause_text",
-            "payment_terms_days",
-            "monthly_fee",
-            "deposit_amount",
-            "is_current",
-        ]
+        fields = list(services.CONTRACT_FIELDS)
         widgets = {
             "start_date": DATE,
             "end_date": DATE,
@@ -148,7 +134,7 @@ class ContractForm(forms.ModelForm):
 class InvoiceForm(forms.ModelForm):
     class Meta:
         model = Invoice
-        fields = ["number", "contract", "issued_on", "due_on", "amount", "paid_on", "paid_amount"]
+        fields = list(services.INVOICE_FIELDS)
         widgets = {"issued_on": DATE, "due_on": DATE, "paid_on": DATE}
         help_texts = {
             "paid_amount": "What was received so far; less than the amount for a partial payment.",
@@ -189,15 +175,7 @@ class IncidentForm(forms.ModelForm):
 
     class Meta:
         model = Incident
-        fields = [
-            "occurred_on",
-            "category",
-            "severity",
-            "title",
-            "description",
-            "hours_lost",
-            "money_at_stake",
-        ]
+        fields = list(services.INCIDENT_FIELDS)
         widgets = {"occurred_on": DATE, "description": forms.Textarea(attrs={"rows": 6})}
 
     def __init__(self, *args, with_files: bool = True, **kwargs):
@@ -237,7 +215,7 @@ class WithdrawForm(forms.Form):
 class RepairAttemptForm(forms.ModelForm):
     class Meta:
         model = RepairAttempt
-        fields = ["kind", "tried_on", "description", "outcome"]
+        fields = list(services.REPAIR_FIELDS)
         widgets = {"tried_on": DATE, "description": forms.Textarea(attrs={"rows": 4})}
 
     def clean_tried_on(self):

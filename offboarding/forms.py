@@ -6,6 +6,7 @@ from clients.forms import DATE
 from clients.models import Contract
 
 from .models import Asset, CallPlan, ContractReview, Credential, Deliverable, Offboarding
+from .services import steps
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 PLAUSIBLE_YEARS = 5
@@ -123,15 +124,7 @@ class ContractReviewForm(forms.ModelForm):
 class DeliverableForm(forms.ModelForm):
     class Meta:
         model = Deliverable
-        fields = [
-            "name",
-            "description",
-            "due_on",
-            "status",
-            "client_answer",
-            "decision",
-            "refund_amount",
-        ]
+        fields = list(steps.DELIVERABLE_FIELDS)
         widgets = {"due_on": DATE, "description": forms.Textarea(attrs={"rows": 2})}
         help_texts = {"refund_amount": "For “cancel and refund”: the amount to refund."}
 
@@ -280,7 +273,7 @@ class CredentialForm(forms.ModelForm):
 
     class Meta:
         model = Credential
-        fields = ["system", "url", "username", "secret", "recovery_note", "notes"]
+        fields = list(steps.CREDENTIAL_FIELDS)
         widgets = {
             "notes": forms.Textarea(attrs={"rows": 2}),
             "recovery_note": forms.Textarea(attrs={"rows": 2}),
@@ -302,7 +295,7 @@ class CredentialForm(forms.ModelForm):
 class AssetForm(forms.ModelForm):
     class Meta:
         model = Asset
-        fields = ["name", "kind", "location", "owner_after"]
+        fields = list(steps.ASSET_FIELDS)
 
 
 class InstructionsForm(forms.Form):
