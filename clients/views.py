@@ -363,9 +363,13 @@ def evidence_add(request, pk: int, incident_pk: int):
     form = EvidenceForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.evidence_add(
-                actor=request.user, incident=incident, files=form.cleaned_data["files"]
-            )
+            with once(request) as submitted:
+                services.evidence_add(
+                    actor=request.user, incident=incident, files=form.cleaned_data["files"]
+                )
+                remember(submitted, reverse("clients:incident", args=[client.pk, incident.pk]))
+        except AlreadySubmitted as first:
+            return already_submitted(request, first)
         except (Refused, UploadRejected) as error:
             messages.error(request, f"No file was added: {error}")
         else:
