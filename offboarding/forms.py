@@ -279,17 +279,28 @@ class CredentialForm(forms.ModelForm):
             "recovery_note": forms.Textarea(attrs={"rows": 2}),
         }
 
+    remove_recovery_note = forms.BooleanField(
+        label="Remove the stored 2FA / recovery note", required=False
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.initial.pop("secret", None)  # never send a stored secret back to the browser
+        # Never send a stored secret back to the browser: editing one means typing a new one.
+        self.initial.pop("secret", None)
+        self.initial.pop("recovery_note", None)
         if self.instance.pk:
             self.fields["secret"].help_text = "Leave empty to keep the stored secret."
-
-    def clean_secret(self):
-        secret = self.cleaned_data.get("secret", "")
-        if not secret and not self.instance.pk:
-            raise forms.ValidationError("Enter the secret to hand over.")
-        return secret
+            if self.instance.recovery_note:
+                self.fields["recovery_note"].help_text = (
+                    "A note is stored (encrypted). Leave empty to keep it, type a new one to "
+                    "replace it."
+                )
+            else:
+                del self.fields["remove_recovery_note"]
+        else:
+            self.fields["secret"].required = True
+            self.fields["secret"].error_messages["required"] = "Enter the secret to hand over."
+            del self.fields["remove_recovery_note"]
 
 
 class AssetForm(forms.ModelForm):

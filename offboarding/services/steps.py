@@ -286,7 +286,12 @@ ASSET_FIELDS = ("name", "kind", "location", "owner_after")
 
 
 def credential_save(
-    *, actor: User, case: Offboarding, credential: Credential | None = None, **fields
+    *,
+    actor: User,
+    case: Offboarding,
+    credential: Credential | None = None,
+    remove_recovery_note: bool = False,
+    **fields,
 ) -> Credential:
     with transaction.atomic():
         case = step_guard(actor, case)
@@ -294,8 +299,13 @@ def credential_save(
         # Read again, and from this case only: a form may have changed the instance in
         # memory (an empty secret field), and a credential of another case is refused.
         credential = Credential(case=case) if creating else _own(case, credential, Credential)
-        if not fields.get("secret") and not creating:
-            fields.pop("secret", None)  # left empty on edit: keep the stored secret
+        if not creating:
+            # Secrets are never shown in a form: left empty on edit, the stored one stays.
+            for name in ("secret", "recovery_note"):
+                if not fields.get(name):
+                    fields.pop(name, None)
+            if remove_recovery_note and not fields.get("recovery_note"):
+                fields["recovery_note"] = ""
         assign_fields(credential, fields, allowed=CREDENTIAL_FIELDS)
         credential.save()
         reopen_handover(case)

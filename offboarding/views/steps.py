@@ -167,6 +167,7 @@ def handover(request, case: Offboarding):
     )
 
 
+@never_cache
 @step_page
 def credential_edit(request, case: Offboarding, credential_pk: int | None = None):
     credential = get_object_or_404(case.credentials, pk=credential_pk) if credential_pk else None

@@ -734,3 +734,46 @@ def test_decision_page_does_not_warn_when_the_end_keeps_the_notice(client, cases
     client.force_login(manager)
     page = unescape(client.get(reverse("offboarding:decide", args=[case.pk])).text)
     assert "An immediate end" not in page
+
+
+# --- A stored secret never goes back to the browser ----------------------------------------
+
+RECOVERY = "ZQX-RECOVERY-5521 backup codes 1111-2222"
+
+
+def test_the_credential_edit_page_never_shows_the_recovery_note(client, working_case, lead):
+    credential = services.credential_save(
+        actor=lead,
+        case=working_case,
+        system="Registrar",
+        username="ops",
+        secret="ZQX-SECRET-1",
+        recovery_note=RECOVERY,
+    )
+    client.force_login(lead)
+    url = reverse("offboarding:credential_edit", args=[working_case.pk, credential.pk])
+
+    response = client.get(url)
+
+    assert RECOVERY not in body_of(response)
+    assert "ZQX-SECRET-1" not in body_of(response)
+    assert "no-store" in response["Cache-Control"]
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.REVEAL).exists()
+
+    data = {"system": "Registrar", "url": "", "username": "ops", "secret": "", "notes": ""}
+    client.post(url, {**data, "recovery_note": ""})
+    assert Credential.objects.get(pk=credential.pk).recovery_note == RECOVERY  # kept
+    client.post(url, {**data, "recovery_note": "", "remove_recovery_note": "on"})
+    assert Credential.objects.get(pk=credential.pk).recovery_note == ""
+    assert Credential.objects.get(pk=credential.pk).secret == "ZQX-SECRET-1"
+
+
+def test_a_new_credential_marks_its_secret_required(client, working_case, lead):
+    client.force_login(lead)
+    page = body_of(client.get(reverse("offboarding:credential_create", args=[working_case.pk])))
+    assert 'name="secret"' in page
+    secret_input = (
+        page.split('name="secret"')[0].rsplit("<input", 1)[1]
+        + page.split('name="secret"')[1].split(">")[0]
+    )
+    assert "required" in secret_input
