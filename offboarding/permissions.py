@@ -80,8 +80,9 @@ def can_run_steps(user: User, case: Offboarding) -> bool:
 
 
 def can_reveal_secrets(user: User, case: Offboarding) -> bool:
-    """The lead, the team and managers may reveal a credential, one at a time, audited."""
-    return can_view_client(user, case.client)
+    """Those who keep the handover (the lead and managers) reveal a credential, one at a
+    time, audited; the handover page is theirs too, so page and endpoint agree."""
+    return can_run_steps(user, case)
 
 
 def can_cancel(user: User, case: Offboarding) -> bool:
@@ -118,9 +119,7 @@ CANCEL = Rule(
     can_cancel,
     "After approval only a manager may cancel an offboarding: it reverses a decision.",
 )
-REVEAL_SECRET = Rule(
-    can_reveal_secrets, "Only the client's team and managers may reveal a credential."
-)
+REVEAL_SECRET = Rule(can_reveal_secrets, "Only the account lead and managers reveal a credential.")
 PRODUCE_DOCUMENTS = Rule(can_run_steps, "Only the account lead and managers produce documents.")
 SEE_DOCUMENTS = Rule(can_run_steps, "Only the account lead and managers see the documents.")
 EXPORT_HANDOVER = Rule(can_run_steps, "Only the account lead and managers export the handover.")

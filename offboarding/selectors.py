@@ -92,8 +92,9 @@ def awaiting_decision(user: User) -> QuerySet[Offboarding]:
     )
 
 
-def case_steps(case: Offboarding) -> list[Step]:
-    """The stepper: the domain's step states (offboarding.progress) with their pages."""
+def case_steps(case: Offboarding, *, user: User | None = None) -> list[Step]:
+    """The stepper: the domain's step states (offboarding.progress) with their pages.
+    Given the person looking, a step links only to a page that person may open."""
 
     def url(name: str) -> str:
         return reverse(f"offboarding:{name}", args=[case.pk])
@@ -102,8 +103,12 @@ def case_steps(case: Offboarding) -> list[Step]:
         "proposal": url("proposal") if case.status == S.DRAFT else url("detail") + "#proposal",
         "decision": url("decide"),
     }
+    runs_steps = user is None or permissions.can_run_steps(user, case)
     return [
-        replace(step, url=pages.get(step.key) or url(step.key)) for step in progress.steps(case)
+        replace(step, url=pages[step.key] if step.key in pages else url(step.key))
+        if step.key in pages or runs_steps
+        else step
+        for step in progress.steps(case)
     ]
 
 

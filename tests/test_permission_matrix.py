@@ -190,7 +190,7 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("offboarding:credential_delete",      "POST"): Row(302, 404, 403, 302, 404, 302, 403),
     # The whole team may reveal a secret (audited), one at a time.
     ("offboarding:credential_reveal",      "GET"):  Row(302, 405, 405, 405, 405, 405),
-    ("offboarding:credential_reveal",      "POST"): Row(302, 404, 200, 200, 404, 200, 404),
+    ("offboarding:credential_reveal",      "POST"): Row(302, 404, 403, 200, 404, 200, 404),
     ("offboarding:asset_create",           "GET"):  Row(302, 404, 403, 200, 404, 200),
     ("offboarding:asset_create",           "POST"): Row(302, 404, 403, 302, 404, 302),
     ("offboarding:asset_edit",             "GET"):  Row(302, 404, 403, 200, 404, 200, 403),

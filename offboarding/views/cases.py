@@ -139,7 +139,7 @@ def case_start(request, client_pk: int):
 def case_detail(request, pk: int):
     case = case_for_user(request.user, pk)
     user = request.user
-    steps = case_steps(case)
+    steps = case_steps(case, user=user)
     timeline = list(case_timeline(case)[: TIMELINE_SHOWN + 1])  # one more: is there more?
     return render(
         request,

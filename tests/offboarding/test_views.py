@@ -74,7 +74,7 @@ ROUTES: dict[str, dict[str, dict[str, object]]] = {
     "credential_create": {"GET": STEP, "POST": ACTION},
     "credential_edit": {"GET": STEP, "POST": ACTION},
     "credential_delete": {"GET": POST_ONLY, "POST": ACTION},
-    "credential_reveal": {"GET": POST_ONLY, "POST": {**READ}},  # the whole team may reveal
+    "credential_reveal": {"GET": POST_ONLY, "POST": {**READ, "staff": 403}},  # as the handover
     "asset_create": {"GET": STEP, "POST": ACTION},
     "asset_edit": {"GET": STEP, "POST": ACTION},
     "asset_delete": {"GET": POST_ONLY, "POST": ACTION},
@@ -544,8 +544,27 @@ def test_a_new_credential_needs_a_secret(client, working_case, lead):
     assert not working_case.credentials.filter(system="Mailchimp").exists()
 
 
-@pytest.mark.parametrize("role", ["staff", "lead", "manager"])
-def test_the_team_reveals_a_secret_by_post_and_it_is_audited(
+def test_staff_cannot_reveal_a_secret_as_they_cannot_open_the_handover(
+    client, credential, working_case, staff
+):
+    client.force_login(staff)
+    assert client.get(reverse("offboarding:handover", args=[working_case.pk])).status_code == 403
+    response = client.post(reveal_url(credential))
+    assert response.status_code == 403
+    assert SECRET not in response.content.decode()
+    assert not case_events(working_case, action=AuditEvent.Action.REVEAL).exists()
+
+
+def test_staff_see_the_steps_without_links_to_pages_they_cannot_open(client, working_case, staff):
+    client.force_login(staff)
+    page = body_of(client.get(reverse("offboarding:detail", args=[working_case.pk])))
+    for name in ("review", "deliverables", "call", "outcome", "handover", "closeout"):
+        assert reverse(f"offboarding:{name}", args=[working_case.pk]) not in page
+    assert "Contract review" in page
+
+
+@pytest.mark.parametrize("role", ["lead", "manager"])
+def test_the_lead_and_managers_reveal_a_secret_by_post_and_it_is_audited(
     role, request, client, credential, working_case
 ):
     person = request.getfixturevalue(role)
@@ -623,7 +642,7 @@ def test_the_handover_page_never_shows_the_plain_secret(client, credential, lead
 def test_the_case_page_shows_the_audit_trail(client, cases, acme, lead, manager, staff):
     case = cases.ready(acme)
     services.credential_reveal(
-        actor=staff, credential=Credential.objects.get(case=case, system="Google Ads")
+        actor=lead, credential=Credential.objects.get(case=case, system="Google Ads")
     )
     client.force_login(staff)
 
