@@ -14,7 +14,7 @@ from agency.rules import Rule
 if TYPE_CHECKING:
     from agency.models import User
 
-    from .models import Client, Incident
+    from .models import Client, Incident, RepairAttempt
 
 
 def is_manager(user: User) -> bool:
@@ -62,6 +62,13 @@ def can_record_repair_attempt(user: User, client: Client) -> bool:
     return can_view_client(user, client)
 
 
+def can_edit_repair_attempt(user: User, attempt: RepairAttempt) -> bool:
+    """As for incidents: whoever recorded it, the account lead and managers update it."""
+    if can_manage_client(user, attempt.client):
+        return True
+    return attempt.recorded_by_id == user.pk and can_view_client(user, attempt.client)
+
+
 def can_withdraw_incident(user: User, incident: Incident) -> bool:
     """Like correcting it; withdrawing an already withdrawn one again changes nothing."""
     return can_view_client(user, incident.client) and (
@@ -96,4 +103,8 @@ WITHDRAW_INCIDENT = Rule(
 ADD_EVIDENCE = Rule(can_add_evidence, "Only members of this client's team add evidence.")
 RECORD_REPAIR = Rule(
     can_record_repair_attempt, "Only members of this client's team record repair attempts."
+)
+UPDATE_REPAIR = Rule(
+    can_edit_repair_attempt,
+    "Only whoever recorded the repair attempt, the account lead and managers update it.",
 )

@@ -125,7 +125,7 @@ def client_incidents(client: Client) -> QuerySet[Incident]:
 
 
 def client_repair_attempts(client: Client) -> QuerySet[RepairAttempt]:
-    return client.repair_attempts.select_related("recorded_by")
+    return client.repair_attempts.select_related("recorded_by", "client")
 
 
 @dataclass

@@ -61,6 +61,12 @@ INCIDENT_FIELDS = (
 REPAIR_FIELDS = ("kind", "tried_on", "description", "outcome")
 
 
+def _require_own(client: Client, obj) -> None:
+    """A row handed to a client's service must be that client's."""
+    if obj.client_id != client.pk:
+        raise Refused("That record belongs to another client.")
+
+
 def _save_with_history(obj, actor: User) -> None:
     obj._history_user = actor
     try:
@@ -224,6 +230,8 @@ def contact_save(
     *, actor: User, client: Client, contact: Contact | None = None, **fields
 ) -> Contact:
     permissions.EDIT_CONTACTS.check(actor, client)
+    if contact is not None:
+        _require_own(client, contact)
     with transaction.atomic():
         if fields.get("receives_handover"):
             others = client.contacts.filter(receives_handover=True)
@@ -253,6 +261,8 @@ def contract_save(
     checked = None
     if signed_upload is not None:
         checked = check_upload(signed_upload, accepted={"application/pdf"})
+    if contract is not None:
+        _require_own(client, contract)
     with transaction.atomic():
         creating = contract is None
         contract = contract or Contract(client=client)
@@ -282,9 +292,13 @@ def invoice_save(
     *, actor: User, client: Client, invoice: Invoice | None = None, **fields
 ) -> Invoice:
     permissions.RECORD_INVOICES.check(actor, client)
+    if invoice is not None:
+        _require_own(client, invoice)
     with transaction.atomic():
         invoice = invoice or Invoice(client=client)
         assign_fields(invoice, fields, allowed=INVOICE_FIELDS)
+        if invoice.contract_id and invoice.contract.client_id != client.pk:
+            raise Refused("Choose one of this client's contracts.")
         if invoice.paid_amount and not invoice.paid_on:
             raise Refused("A payment needs the date it was received.")
         if invoice.paid_on and not invoice.paid_amount:
@@ -409,6 +423,9 @@ def repair_attempt_save(
     *, actor: User, client: Client, repair_attempt: RepairAttempt | None = None, **fields
 ) -> RepairAttempt:
     permissions.RECORD_REPAIR.check(actor, client)
+    if repair_attempt is not None:
+        _require_own(client, repair_attempt)
+        permissions.UPDATE_REPAIR.check(actor, repair_attempt)
     with transaction.atomic():
         creating = repair_attempt is None
         repair_attempt = repair_attempt or RepairAttempt(client=client, recorded_by=actor)

@@ -147,7 +147,10 @@ def client_detail(request, pk: int):
         page = Paginator(client_incidents(client), PAGE_SIZE).get_page(request.GET.get("page"))
         context["page"] = page
     elif tab == "repair_attempts":
-        context["repair_attempts"] = client_repair_attempts(client)
+        context["repair_attempts"] = [
+            (attempt, permissions.can_edit_repair_attempt(user, attempt))
+            for attempt in client_repair_attempts(client)
+        ]
     elif tab == "timeline":
         context["timeline"] = client_timeline(client)
     return render(request, "clients/client_detail.html", context)
@@ -408,6 +411,8 @@ def repair_attempt_edit(request, pk: int, repair_attempt_pk: int | None = None):
         if repair_attempt_pk
         else None
     )
+    if repair_attempt is not None:
+        permissions.UPDATE_REPAIR.check(request.user, repair_attempt)
     form = RepairAttemptForm(request.POST or None, instance=repair_attempt)
     return _form_page(
         request,

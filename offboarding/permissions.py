@@ -9,16 +9,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from agency.models import User
 from agency.rules import Rule
+from clients.models import Incident
 from clients.permissions import can_manage_client, can_view_client, is_manager
+
+from .models import Offboarding
 
 if TYPE_CHECKING:
     from clients.models import Client
-
-    from .models import Offboarding
 
 
 def can_propose(user: User, client: Client) -> bool:
@@ -35,16 +36,53 @@ def can_edit_proposal(user: User, case: Offboarding) -> bool:
 # --- Who may decide: never an author of the proposal (drafted, changed or sent it) --------
 
 
-def is_author(user: User, case: Offboarding) -> bool:
-    return (
-        user.pk in (case.proposed_by_id, case.created_by_id)
-        or case.edited_by.filter(pk=user.pk).exists()
+# Who wrote the proposal: drafted it, changed the draft, or sent it. Read three ways below
+# (one case, a filter on cases, the managers of one case), always from this list. Whoever
+# changed a cited incident after the proposal was sent counts as an author too: the
+# evidence is part of the proposal (four eyes on the evidence).
+AUTHOR_FIELDS = ("created_by", "edited_by", "proposed_by")
+
+
+def cited_incident_changes(case: Offboarding) -> QuerySet:
+    """Changes to the incidents this proposal cites, made after it was sent."""
+    if case.proposed_at is None:
+        return Incident.history.none()
+    return Incident.history.filter(
+        id__in=case.incidents.values("pk"),
+        history_type="~",
+        history_date__gt=case.proposed_at,
     )
 
 
+def authors(case: Offboarding) -> set[int]:
+    found: set[int | None] = set()
+    for name in AUTHOR_FIELDS:
+        field = case._meta.get_field(name)
+        if field.many_to_many:
+            found.update(getattr(case, name).values_list("pk", flat=True))
+        else:
+            found.add(getattr(case, field.attname))
+    found.update(cited_incident_changes(case).values_list("history_user_id", flat=True))
+    return {pk for pk in found if pk is not None}
+
+
+def is_author(user: User, case: Offboarding) -> bool:
+    return user.pk in authors(case)
+
+
 def _not_authored_by(user: User) -> Q:
-    """The same rule as is_author, as a filter on cases."""
-    return ~Q(proposed_by=user) & ~Q(created_by=user) & ~Q(edited_by=user)
+    """is_author as a filter on cases."""
+    condition = Q()
+    for name in AUTHOR_FIELDS:
+        condition &= ~Q(**{name: user})
+    cited = Offboarding.incidents.through.objects.filter(offboarding_id=OuterRef(OuterRef("pk")))
+    changed_cited = Incident.history.filter(
+        history_user=user,
+        history_type="~",
+        history_date__gt=OuterRef("proposed_at"),
+        id__in=cited.values("incident_id"),
+    )
+    return condition & ~Exists(changed_cited)
 
 
 def can_decide(user: User, case: Offboarding) -> bool:
@@ -61,14 +99,7 @@ def decidable_by(user: User) -> Q:
 
 def deciders(case: Offboarding) -> QuerySet[User]:
     """Everyone who may decide on this case (the "decision needed" e-mail)."""
-    authors = {
-        case.proposed_by_id,
-        case.created_by_id,
-        *case.edited_by.values_list("pk", flat=True),
-    }
-    return User.objects.filter(role=User.Role.MANAGER, is_active=True).exclude(
-        pk__in=[pk for pk in authors if pk is not None]
-    )
+    return User.objects.filter(role=User.Role.MANAGER, is_active=True).exclude(pk__in=authors(case))
 
 
 # --- Running the case ---------------------------------------------------------------------
@@ -111,7 +142,8 @@ SUBMIT = Rule(
 MANAGERS_DECIDE = Rule(is_manager, "Only managers decide on an offboarding.")
 ANOTHER_MANAGER_DECIDES = Rule(
     lambda user, case: not is_author(user, case),
-    "You wrote or changed this proposal, so another manager must decide on it.",
+    "You wrote or changed this proposal or the evidence it cites, so another manager must "
+    "decide on it.",
 )
 RUN_STEPS = Rule(can_run_steps, "Only the account lead and managers run the offboarding steps.")
 COMPLETE = Rule(can_run_steps, "Only the account lead and managers complete an offboarding.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404
@@ -122,6 +122,27 @@ class EvidenceSummary:
     risk_level: str
     # An immediate end is for abuse or unethical requests: say so when none is linked.
     immediate_without_grounds: bool = False
+    # Cited incidents changed after the proposal was sent: title, who, when.
+    changed_evidence: list[EvidenceChange] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class EvidenceChange:
+    title: str
+    who: str
+    when: dt.datetime
+
+
+def changed_evidence(case: Offboarding) -> list[EvidenceChange]:
+    changes = permissions.cited_incident_changes(case).select_related("history_user")
+    return [
+        EvidenceChange(
+            title=change.title,
+            who=change.history_user.display_name if change.history_user else "someone",
+            when=change.history_date,
+        )
+        for change in changes.order_by("history_date")
+    ]
 
 
 def evidence_summary(case: Offboarding, *, today: dt.date | None = None) -> EvidenceSummary:
@@ -143,6 +164,7 @@ def evidence_summary(case: Offboarding, *, today: dt.date | None = None) -> Evid
             i.category in Incident.SEVERE_CATEGORIES and not i.is_withdrawn
             for i in case.incidents.all()
         ),
+        changed_evidence=changed_evidence(case),
     )
 
 

@@ -141,8 +141,8 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("clients:evidence_download",          "GET"):  Row(302, 404, 200, 200, 404, 200, 404),
     ("clients:repair_attempt_create",         "GET"):  Row(302, 404, 200, 200, 404, 200),
     ("clients:repair_attempt_create",         "POST"): Row(302, 404, 302, 302, 404, 302),
-    ("clients:repair_attempt_edit",           "GET"):  Row(302, 404, 200, 200, 404, 200, 404),
-    ("clients:repair_attempt_edit",           "POST"): Row(302, 404, 302, 302, 404, 302, 404),
+    ("clients:repair_attempt_edit",           "GET"):  Row(302, 404, 403, 200, 404, 200, 404),
+    ("clients:repair_attempt_edit",           "POST"): Row(302, 404, 403, 302, 404, 302, 404),
     # --- offboarding: lists and the case ---
     ("offboarding:list",                   "GET"):  Row(302, 200, 200, 200, 200, 200),
     ("offboarding:approvals",              "GET"):  Row(302, 403, 403, 403, 403, 200),

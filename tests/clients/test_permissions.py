@@ -95,7 +95,7 @@ def world(lead, staff, other_lead) -> World:
         invoice=InvoiceFactory(client=client),
         incident=incident,
         evidence=evidence,
-        repair_attempt=RepairAttemptFactory(client=client),
+        repair_attempt=RepairAttemptFactory(client=client, recorded_by=lead),
         foreign=ClientFactory(name=SECRET_NAME, account_lead=other_lead),
     )
 
@@ -143,7 +143,8 @@ EXPECTED = {
     "evidence_add": (302, 302, 302),
     "evidence_download": (200, 200, 200),
     "repair_attempt_create": (200, 200, 200),
-    "repair_attempt_edit": (200, 200, 200),
+    # Recorded by the lead: staff may record their own, not rewrite the lead's.
+    "repair_attempt_edit": (403, 200, 200),
 }
 ROLE_COLUMN = {"staff": 0, "lead": 1, "manager": 2}
 CLIENT_URLS = sorted(EXPECTED)
@@ -362,9 +363,7 @@ def test_post_by_lead_or_manager_saves_and_redirects(client, world, request, lea
     assert fingerprint() != before
 
 
-@pytest.mark.parametrize(
-    "name", ["incident_create", "repair_attempt_create", "repair_attempt_edit"]
-)
+@pytest.mark.parametrize("name", ["incident_create", "repair_attempt_create"])
 def test_staff_on_the_team_logs_incidents_and_repair_attempts(client, world, staff, lead, name):
     client.force_login(staff)
     before = fingerprint()
@@ -571,3 +570,47 @@ def test_permission_predicates_follow_the_roles(world, staff, lead, other_lead, 
     ]
     assert permissions.can_log_incident(staff, c)
     assert not permissions.can_log_incident(outsider, c)
+
+
+def test_staff_cannot_update_a_repair_attempt_someone_else_recorded(client, world, staff):
+    from agency.errors import Refused
+    from clients import services
+
+    attempt = world.repair_attempt
+    url = reverse("clients:repair_attempt_edit", args=[world.client.pk, attempt.pk])
+    client.force_login(staff)
+    form = {
+        "kind": "other",
+        "tried_on": "2026-11-02",
+        "description": "Rewritten",
+        "outcome": "helped",
+    }
+
+    assert client.get(url).status_code == 403
+    assert client.post(url, form).status_code == 403
+    with pytest.raises(Refused, match="Only whoever recorded the repair attempt"):
+        services.repair_attempt_save(
+            actor=staff, client=world.client, repair_attempt=attempt, description="Rewritten"
+        )
+    attempt.refresh_from_db()
+    assert attempt.description != "Rewritten"
+    tab = client.get(reverse("clients:detail", args=[world.client.pk]) + "?tab=repair_attempts")
+    assert url not in tab.text
+
+
+def test_staff_update_the_repair_attempt_they_recorded(client, world, staff):
+    from clients import services
+
+    own = services.repair_attempt_save(
+        actor=staff,
+        client=world.client,
+        kind="conversation",
+        tried_on=dt.date(2026, 11, 2),
+        description="Talked it through.",
+        outcome="pending",
+    )
+    url = reverse("clients:repair_attempt_edit", args=[world.client.pk, own.pk])
+    client.force_login(staff)
+    assert client.get(url).status_code == 200
+    tab = client.get(reverse("clients:detail", args=[world.client.pk]) + "?tab=repair_attempts")
+    assert url in tab.text

@@ -201,6 +201,45 @@ def test_a_manager_who_changed_the_draft_cannot_decide_it(client, cases, acme, l
     assert 'value="approve"' not in page
 
 
+def test_a_manager_who_changes_cited_evidence_after_submission_cannot_decide(
+    client, cases, acme, lead, manager, manager2
+):
+    from django.urls import reverse
+
+    from clients import services as client_services
+    from offboarding.selectors import awaiting_decision
+
+    cited = IncidentFactory(client=acme, category=Incident.Category.OTHER, title="Odd call")
+    case = cases.proposed(acme, actor=lead, incidents=[cited])
+    client_services.incident_update(
+        actor=manager,
+        incident=cited,
+        category=Incident.Category.ABUSIVE,
+        severity=Incident.Severity.CRITICAL,
+    )
+
+    assert case not in awaiting_decision(manager)
+    assert case in awaiting_decision(manager2)
+    with pytest.raises(Refused, match="the evidence it cites"):
+        services.offboarding_approve(actor=manager, case=case, comment="Abuse: end it now.")
+    client.force_login(manager2)
+    page = client.get(reverse("offboarding:decide", args=[case.pk])).text
+    assert "Cited evidence changed after the proposal was sent" in page
+    assert f"Odd call: changed by {manager.display_name}" in page
+    services.offboarding_approve(actor=manager2, case=case, comment="Checked the change.")
+    assert refreshed(case).status == S.APPROVED
+
+
+def test_changing_evidence_before_submission_does_not_make_an_author(cases, acme, lead, manager):
+    from clients import services as client_services
+
+    cited = IncidentFactory(client=acme)
+    client_services.incident_update(actor=manager, incident=cited, title="Clearer title")
+    case = cases.proposed(acme, actor=lead, incidents=[cited])
+    services.offboarding_approve(actor=manager, case=case, comment="The record is clear.")
+    assert refreshed(case).status == S.APPROVED
+
+
 def test_the_author_editing_their_own_draft_is_not_a_co_author(cases, acme, lead):
     case = cases.draft(acme, actor=lead)
     services.offboarding_update_proposal(
