@@ -160,7 +160,13 @@ def test_every_main_page_meets_wcag_aa(request, role, page, live_server, login, 
     for path in pages_for(role, agency):
         response = page.goto(f"{live_server.url}{path}")
         assert response.ok, f"{path} answered {response.status} for the {role}"
+        assert page.url == f"{live_server.url}{path}", f"{path} sent the {role} elsewhere"
         problems += describe(f"{role} {path}", axe_violations(page))
+    # A form showing its errors: the messages must be readable and tied to their fields.
+    page.goto(f"{live_server.url}/clients/{agency['client'].pk}/incidents/new/")
+    page.get_by_role("button", name="Log incident").click()
+    page.wait_for_selector(".invalid-feedback")
+    problems += describe(f"{role} incident form with errors", axe_violations(page))
     assert not problems, f"{len(problems)} accessibility violation(s):\n" + "\n".join(problems)
 
 
