@@ -13,7 +13,7 @@ from agency.once import AlreadySubmitted, already_submitted, once, remember
 from clients.models import Client
 from clients.selectors import client_for_user, clients_for_user
 
-from .. import permissions, services
+from .. import permissions, progress, services
 from ..forms import (
     DecisionForm,
     ProposalForm,
@@ -156,7 +156,10 @@ def case_detail(request, pk: int):
             "can_cancel": permissions.can_cancel(user, case) and case.is_open,
             "can_edit_proposal": permissions.can_edit_proposal(user, case),
             "cancel_form": ReasonForm(),
-            "all_done": all(s.done for s in steps),
+            # What completion still needs, from the rule completion itself checks.
+            "still_to_do": progress.missing_for_completion(case)
+            if case.status == Offboarding.Status.IN_PROGRESS
+            else [],
             **({"docs": _documents_context(case)} if permissions.can_run_steps(user, case) else {}),
         },
     )

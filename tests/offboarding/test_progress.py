@@ -61,3 +61,21 @@ def test_the_close_out_list_is_the_models(working_case):
         setattr(working_case, name, True)
     assert progress.steps(working_case)[-1].state == "done"
     assert working_case.closeout_complete
+
+
+def test_the_case_page_shows_what_completion_still_needs_when_every_step_is_done(
+    client, cases, acme, lead
+):
+    from django.urls import reverse
+
+    case = cases.ready(acme)
+    services.asset_save(actor=lead, case=case, name="Late domain", kind="domain")
+    services.handover_complete(actor=lead, case=refreshed(case))
+    client.force_login(lead)
+
+    page = client.get(reverse("offboarding:detail", args=[case.pk])).text
+
+    assert all(step.done for step in case_steps(refreshed(case)))
+    assert "Still to do before completing:" in page
+    assert "export the handover PDF (after its contents are complete)" in page
+    assert "btn-success" not in page.split("Complete offboarding")[0].rsplit("<button", 1)[1]
