@@ -86,15 +86,41 @@ def offboarding_update_proposal(
         case = lock(case)
         permissions.EDIT_PROPOSAL.check(actor, case)
         _check_links(case.client, incidents, repair_attempts)
+        before = _proposal_state(case)
         case.summary = summary
         case.timing = timing
         case.no_incident_justification = no_incident_justification
         case.save()
         case.incidents.set(incidents)
         case.repair_attempts.set(repair_attempts)
+        changed = [
+            label for label, value in _proposal_state(case).items() if before[label] != value
+        ]
+        if not changed:
+            return case
         if actor.pk != case.created_by_id:
             case.edited_by.add(actor)  # a co-author: another manager decides
+        audit(
+            actor,
+            case,
+            AuditEvent.Action.UPDATED,
+            "Proposal changed: " + ", ".join(changed),
+            comment="As a co-author: another manager decides."
+            if actor.pk != case.created_by_id
+            else "",
+        )
     return case
+
+
+def _proposal_state(case: Offboarding) -> dict[str, object]:
+    """What a proposal edit can change, by the name a person reads in the audit trail."""
+    return {
+        "summary": case.summary,
+        "timing": case.timing,
+        "why no incident": case.no_incident_justification,
+        "linked incidents": set(case.incidents.values_list("pk", flat=True)),
+        "linked repair attempts": set(case.repair_attempts.values_list("pk", flat=True)),
+    }
 
 
 def offboarding_submit(*, actor: User, case: Offboarding) -> Offboarding:

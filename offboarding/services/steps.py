@@ -125,9 +125,9 @@ def deliverable_save(
         raise Refused("Enter the amount to refund for a cancelled deliverable (0 if none).")
     with transaction.atomic():
         case = step_guard(actor, case)
-        deliverable = (
-            _own(case, deliverable, Deliverable) if deliverable else Deliverable(case=case)
-        )
+        creating = deliverable is None
+        deliverable = Deliverable(case=case) if creating else _own(case, deliverable, Deliverable)
+        before = {name: getattr(deliverable, name) for name in DELIVERABLE_FIELDS}
         assign_fields(deliverable, fields, allowed=DELIVERABLE_FIELDS)
         if deliverable.decision == Deliverable.Decision.HAND_OVER and deliverable.status not in (
             Deliverable.Status.DELIVERED,
@@ -137,10 +137,44 @@ def deliverable_save(
         if deliverable.decision == Deliverable.Decision.CANCEL_REFUND:
             deliverable.status = Deliverable.Status.CANCELLED
         deliverable.save()
+        _audit_deliverable(actor, case, deliverable, before=None if creating else before)
         if case.deliverables_done_at and not deliverable.settled:
             case.deliverables_done_at = None  # a change reopened the step
             case.save(update_fields=["deliverables_done_at", "updated_at"])
     return deliverable
+
+
+def _audit_deliverable(
+    actor: User, case: Offboarding, deliverable: Deliverable, *, before: dict | None
+) -> None:
+    """Who decided what for a deliverable: its decision, status and refund, as labels."""
+    facts = f"{deliverable.get_decision_display()}, {deliverable.get_status_display().lower()}" + (
+        f", refund {deliverable.refund_amount}" if deliverable.refund_amount is not None else ""
+    )
+    if before is None:
+        audit(
+            actor,
+            case,
+            AuditEvent.Action.CREATED,
+            f"Deliverable added: {deliverable.name}",
+            obj=deliverable,
+            comment=facts,
+        )
+        return
+    changed = [
+        str(Deliverable._meta.get_field(name).verbose_name)
+        for name in DELIVERABLE_FIELDS
+        if before[name] != getattr(deliverable, name)
+    ]
+    if changed:
+        audit(
+            actor,
+            case,
+            AuditEvent.Action.UPDATED,
+            f"Deliverable updated: {deliverable.name} ({', '.join(changed)})",
+            obj=deliverable,
+            comment=facts,
+        )
 
 
 def deliverables_complete(*, actor: User, case: Offboarding) -> Offboarding:

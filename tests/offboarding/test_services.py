@@ -918,3 +918,39 @@ def test_withdrawn_incidents_do_not_count_as_reasons(cases, acme, lead):
     case = cases.in_progress(acme, incidents=[withdrawn, IncidentFactory(client=acme)])
     call = cases.call_plan(case)
     assert "outside what our agency can take on" not in call.script
+
+
+# --- Proposal edits and deliverable decisions are in the audit trail -----------------------
+
+
+def test_a_proposal_edit_is_audited_with_who_changed_what(cases, acme, lead, manager):
+    case = cases.draft(acme, actor=lead)
+    services.offboarding_update_proposal(
+        actor=manager,
+        case=case,
+        summary="Rewritten by the manager.",
+        timing=case.timing,
+        incidents=case.incidents.all(),
+    )
+    event = case_events(case, action=AuditEvent.Action.UPDATED).get()
+    assert event.actor == manager
+    assert event.summary == "Proposal changed: summary"
+    assert "co-author" in event.comment
+
+
+def test_a_deliverable_decision_and_refund_are_audited(working_case, lead):
+    item = services.deliverable_save(actor=lead, case=working_case, name="Landing page")
+    services.deliverable_save(
+        actor=lead,
+        case=working_case,
+        deliverable=item,
+        name="Landing page",
+        decision=Deliverable.Decision.CANCEL_REFUND,
+        refund_amount=Decimal("450.00"),
+    )
+    added, updated = case_events(working_case).filter(object_type="deliverable").order_by("id")
+    assert added.summary == "Deliverable added: Landing page"
+    assert updated.actor == lead
+    assert updated.summary.startswith("Deliverable updated: Landing page (")
+    assert "decision" in updated.summary and "refund amount" in updated.summary
+    assert updated.comment == "Cancel and refund, cancelled, refund 450.00"
