@@ -5,12 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 
 from .models import AuditEvent, User
-
-
-def client_ip(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
+from .net import client_address
 
 
 def audit_record(
@@ -39,7 +34,7 @@ def audit_record(
         from_state=from_state,
         to_state=to_state,
         comment=comment,
-        ip_address=client_ip(request),
+        ip_address=client_address(request),
     )
 
 

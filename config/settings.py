@@ -147,13 +147,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-# Behind a proxy, how many proxies set X-Forwarded-For (0: use the direct address).
-AXES_IPWARE_PROXY_COUNT = env.int("CLEANBREAK_PROXY_COUNT", default=0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
-    if env.int("CLEANBREAK_PROXY_COUNT", default=0)
-    else ["REMOTE_ADDR"]
-)
+# Behind a proxy, how many trusted proxies append to X-Forwarded-For (0: the direct
+# address, the header ignored). agency.net.client_address reads it, for the lockout and
+# the audit log alike (django-ipware is not used: its proxy count means something else).
+CLEANBREAK_PROXY_COUNT = env.int("CLEANBREAK_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "agency.net.client_address"
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_IDLE_SECONDS", default=8 * 60 * 60)
 # The age above is an idle timeout, not a fixed lifetime: agency.middleware.SessionRenewal
 # pushes the expiry a full age ahead on activity, at most once every SESSION_RENEW_SECONDS
