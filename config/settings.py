@@ -14,6 +14,8 @@ from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from agency.uploads import MAX_REQUEST_BYTES
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -74,6 +76,8 @@ if DEBUG:
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the body: a request over CLEANBREAK_MAX_REQUEST_BYTES is refused.
+    "agency.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "agency.middleware.SessionRenewalMiddleware",
@@ -192,6 +196,11 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 FILE_UPLOAD_PERMISSIONS = 0o640
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+# Requests whose Content-Length is larger are answered 413 before their body is read
+# (gunicorn has no body limit of its own). Unset or empty: 10 files of 10 MB plus 1 MB.
+CLEANBREAK_MAX_REQUEST_BYTES = int(
+    env.str("CLEANBREAK_MAX_REQUEST_BYTES", default="") or MAX_REQUEST_BYTES
+)
 
 # --- Celery -----------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
