@@ -20,7 +20,7 @@ COPY demo ./demo
 RUN pip install .
 COPY . .
 RUN DJANGO_DEBUG=true python manage.py collectstatic --noinput \
- && mkdir -p /app/var/media && chown -R cleanbreak /app/var
+ && mkdir -p /app/var/media && chown -R cleanbreak /app/var && chmod 700 /app/var/media
 
 USER cleanbreak
 EXPOSE 8000

@@ -194,7 +194,9 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
-FILE_UPLOAD_PERMISSIONS = 0o640
+# Readable by the app's own user only: folders 700, files 600 (also the encrypted ones).
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 # Requests whose Content-Length is larger are answered 413 before their body is read
 # (gunicorn has no body limit of its own). Unset or empty: 10 files of 10 MB plus 1 MB.
