@@ -50,7 +50,7 @@ format: dev-install
 
 ## A Celery worker, with the periodic sweep (--beat), for the broker in CELERY_BROKER_URL.
 worker: install
-	$(BIN)/celery -A config worker --beat --schedule var/celerybeat-schedule --loglevel=INFO --concurrency=$${WORKER_CONCURRENCY:-2}
+	$(DEV_ENV) $(BIN)/celery -A config worker --beat --schedule var/celerybeat-schedule --loglevel=INFO --concurrency=$${WORKER_CONCURRENCY:-2}
 
 ## Back up the database and the private files into var/backups/ (BACKUP=file to choose).
 backup: install
