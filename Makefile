@@ -3,6 +3,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# Seen by every command, so the links in e-mails (CLEANBREAK_SITE_URL's default) use it.
+export PORT
 # The embedded default for local runs: SQLite under var/, tasks run eagerly.
 DEV_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-true}
 

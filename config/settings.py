@@ -257,8 +257,12 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 AGENCY_NAME = env.str("AGENCY_NAME", default="Northwind Digital")
 # The agency's logo on documents: a path under static/ (SVG or PNG).
 AGENCY_LOGO = env.str("AGENCY_LOGO", default="img/logo.svg")
-# The address people use to reach Clean Break, for links in e-mails.
-SITE_URL = env.str("CLEANBREAK_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The address people use to reach Clean Break, for links in e-mails. Set it in production;
+# unset (or empty) it is the development server's, on PORT as `make run` serves it.
+SITE_URL = (
+    env.str("CLEANBREAK_SITE_URL", default="")
+    or f"http://127.0.0.1:{env.int('PORT', default=8000)}"
+).rstrip("/")
 
 # --- Security (production) --------------------------------------------------------------
 # No inline script or style anywhere: every script and stylesheet is a file of ours.
