@@ -1,7 +1,8 @@
 """Refused access goes to the audit log: who tried what, when, from where.
 
 That is every 403, and every 404 that hides a client or case the person may not see
-(agency.errors.NotVisible); a 404 for what does not exist is not logged.
+(agency.errors.NotVisible); a 404 for what does not exist is not logged. The same refusal
+repeated is logged once every ten minutes (agency.services.refusal_record).
 
 And a signed-in session's idle timeout is renewed on activity, at most once a minute; and a
 request too large to be worth reading is refused before its body is read."""
@@ -12,8 +13,7 @@ from django.conf import settings
 from django.shortcuts import render
 
 from .errors import NotVisible
-from .models import AuditEvent
-from .services import audit_record
+from .services import refusal_record
 from .uploads import MAX_UPLOAD_BYTES
 
 
@@ -27,13 +27,11 @@ class AuditRefusedAccessMiddleware:
         refused = response.status_code == 403 or (response.status_code == 404 and hidden)
         if refused and getattr(request, "user", None) is not None:
             user = request.user if request.user.is_authenticated else None
-            audit_record(
+            refusal_record(
                 actor=user,
-                action=AuditEvent.Action.ACCESS_DENIED,
-                summary=f"Refused {request.method} {request.path[:200]}",
+                request=request,
                 client_id=hidden.client_id if hidden else None,
                 case_id=hidden.case_id if hidden else None,
-                request=request,
             )
         return response
 
