@@ -20,8 +20,11 @@ COPY demo ./demo
 RUN pip install .
 COPY . .
 RUN DJANGO_DEBUG=true python manage.py collectstatic --noinput \
- && mkdir -p /app/var/media && chown -R cleanbreak /app/var
+ && mkdir -p /app/var/media && chown -R cleanbreak /app/var && chmod 700 /app/var/media
 
 USER cleanbreak
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "2", "--access-logfile", "-"]
+# gunicorn limits the request line and headers (its defaults, stated); it has no body-size
+# limit: agency.middleware.RequestSizeLimitMiddleware refuses an oversized body unread.
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "2", "--access-logfile", "-", \
+     "--limit-request-line", "4094", "--limit-request-fields", "100", "--limit-request-field_size", "8190"]

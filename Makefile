@@ -3,6 +3,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# Seen by every command, so the links in e-mails (CLEANBREAK_SITE_URL's default) use it.
+export PORT
 # The embedded default for local runs: SQLite under var/, tasks run eagerly.
 DEV_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-true}
 
@@ -50,7 +52,7 @@ format: dev-install
 
 ## A Celery worker, with the periodic sweep (--beat), for the broker in CELERY_BROKER_URL.
 worker: install
-	$(BIN)/celery -A config worker --beat --schedule var/celerybeat-schedule --loglevel=INFO --concurrency=$${WORKER_CONCURRENCY:-2}
+	$(DEV_ENV) $(BIN)/celery -A config worker --beat --schedule var/celerybeat-schedule --loglevel=INFO --concurrency=$${WORKER_CONCURRENCY:-2}
 
 ## Back up the database and the private files into var/backups/ (BACKUP=file to choose).
 backup: install

@@ -9,7 +9,7 @@ from django.core.files.storage import FileSystemStorage
 from django.db import models
 
 from . import crypto
-from .files import write_atomically
+from .files import make_private_dirs, write_atomically
 
 
 class EncryptedTextField(models.TextField):
@@ -42,10 +42,16 @@ class EncryptedFileStorage(FileSystemStorage):
     """
 
     def _save(self, name: str, content) -> str:
+        # Owner only, folders and files (FILE_UPLOAD_DIRECTORY_PERMISSIONS, ..._PERMISSIONS).
         path = Path(self.path(name))
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_private_dirs(path.parent, mode=self.directory_permissions_mode or 0o700)
         content.seek(0)
-        write_atomically(path, crypto.encrypt_bytes(content.read()), prefix=".write-")
+        write_atomically(
+            path,
+            crypto.encrypt_bytes(content.read()),
+            prefix=".write-",
+            mode=self.file_permissions_mode or 0o600,
+        )
         return name
 
     def _open(self, name: str, mode: str = "rb") -> File:
@@ -83,7 +89,9 @@ class EncryptedFileStorage(FileSystemStorage):
             if crypto.is_token(content)
             else crypto.encrypt_bytes(content)
         )
-        write_atomically(path, rewritten, prefix=".rotate-")
+        write_atomically(
+            path, rewritten, prefix=".rotate-", mode=self.file_permissions_mode or 0o600
+        )
 
 
 def encrypted_file_storage() -> EncryptedFileStorage:

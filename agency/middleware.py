@@ -1,17 +1,20 @@
 """Refused access goes to the audit log: who tried what, when, from where.
 
 That is every 403, and every 404 that hides a client or case the person may not see
-(agency.errors.NotVisible); a 404 for what does not exist is not logged.
+(agency.errors.NotVisible); a 404 for what does not exist is not logged. The same refusal
+repeated is logged once every ten minutes (agency.services.refusal_record).
 
-And a signed-in session's idle timeout is renewed on activity, at most once a minute."""
+And a signed-in session's idle timeout is renewed on activity, at most once a minute; and a
+request too large to be worth reading is refused before its body is read."""
 
 import time
 
 from django.conf import settings
+from django.shortcuts import render
 
 from .errors import NotVisible
-from .models import AuditEvent
-from .services import audit_record
+from .services import refusal_record
+from .uploads import MAX_UPLOAD_BYTES
 
 
 class AuditRefusedAccessMiddleware:
@@ -24,13 +27,11 @@ class AuditRefusedAccessMiddleware:
         refused = response.status_code == 403 or (response.status_code == 404 and hidden)
         if refused and getattr(request, "user", None) is not None:
             user = request.user if request.user.is_authenticated else None
-            audit_record(
+            refusal_record(
                 actor=user,
-                action=AuditEvent.Action.ACCESS_DENIED,
-                summary=f"Refused {request.method} {request.path[:200]}",
+                request=request,
                 client_id=hidden.client_id if hidden else None,
                 case_id=hidden.case_id if hidden else None,
-                request=request,
             )
         return response
 
@@ -66,3 +67,40 @@ class SessionRenewalMiddleware:
             if now - session.get(RENEWED_AT, 0) >= settings.SESSION_RENEW_SECONDS:
                 session[RENEWED_AT] = now
         return response
+
+
+class RequestSizeLimitMiddleware:
+    """Answer 413 to a request whose Content-Length is over CLEANBREAK_MAX_REQUEST_BYTES,
+    without reading its body.
+
+    The upload checks measure each file, but only once Django has received the whole
+    body and spooled it to disk; gunicorn has no limit on a body's size. So the declared
+    length is checked first, before CSRF or the session read anything. A request without
+    a Content-Length (chunked) has an empty body for Django, so it cannot get past this.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit = settings.CLEANBREAK_MAX_REQUEST_BYTES
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0  # Django reads such a body as empty
+        if length > limit:
+            context = {
+                "size": _megabytes(length),
+                "limit": _megabytes(limit),
+                "file_limit": _megabytes(MAX_UPLOAD_BYTES),
+            }
+            return render(request, "413.html", context, status=413)
+        return self.get_response(request)
+
+
+def _megabytes(size: int) -> str:
+    """A size in words: "101 MB", or "150.1 MB" rounded up to a tenth."""
+    tenths = -(-size * 10 // (1024 * 1024))
+    if tenths % 10 == 0:
+        return f"{tenths // 10} MB"
+    return f"{tenths // 10}.{tenths % 10} MB"

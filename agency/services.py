@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.http import HttpRequest
+from django.utils import timezone
 
 from .models import AuditEvent, User
-
-
-def client_ip(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
+from .net import client_address
 
 
 def audit_record(
@@ -39,7 +37,49 @@ def audit_record(
         from_state=from_state,
         to_state=to_state,
         comment=comment,
-        ip_address=client_ip(request),
+        ip_address=client_address(request),
+    )
+
+
+REFUSAL_QUIET_PERIOD = timedelta(minutes=10)
+"""A refused request is logged once per person and request line in this time."""
+
+
+def refusal_record(
+    *,
+    actor: User | None,
+    request: HttpRequest,
+    client_id: int | None = None,
+    case_id: int | None = None,
+) -> AuditEvent | None:
+    """Log a refused request, unless the same person was refused the same method and path
+    within REFUSAL_QUIET_PERIOD (an anonymous person: the same address), so a thousand
+    retries add one event, not a thousand. A refused write (POST) to a page whose reading
+    was refused is logged on its own. Returns the event written, or None.
+
+    The earlier event is looked up in the audit log itself, which every web process
+    shares (the configured cache is per process).
+    """
+    summary = f"Refused {request.method} {request.path[:200]}"
+    actor = actor if actor is not None and actor.pk else None
+    recent = AuditEvent.objects.filter(
+        action=AuditEvent.Action.ACCESS_DENIED,
+        summary=summary[:300],
+        created_at__gte=timezone.now() - REFUSAL_QUIET_PERIOD,
+    )
+    if actor is not None:
+        recent = recent.filter(actor=actor)
+    else:
+        recent = recent.filter(actor=None, ip_address=client_address(request))
+    if recent.exists():
+        return None
+    return audit_record(
+        actor=actor,
+        action=AuditEvent.Action.ACCESS_DENIED,
+        summary=summary,
+        client_id=client_id,
+        case_id=case_id,
+        request=request,
     )
 
 

@@ -42,6 +42,11 @@ MAX_UPLOAD_BYTES: Final[int] = 10 * 1024 * 1024
 MAX_FILES_PER_REQUEST: Final[int] = 10
 """How many files one form submission may carry."""
 
+MAX_REQUEST_BYTES: Final[int] = MAX_UPLOAD_BYTES * MAX_FILES_PER_REQUEST + 1024 * 1024
+"""The largest request body worth reading: every file at its limit, plus 1 MB for the
+rest of the form. The default of CLEANBREAK_MAX_REQUEST_BYTES
+(:class:`agency.middleware.RequestSizeLimitMiddleware` refuses bigger ones unread)."""
+
 MAX_NAME_CHARS: Final[int] = 120
 """The longest display name kept, extension included."""
 

@@ -14,6 +14,8 @@ from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from agency.uploads import MAX_REQUEST_BYTES
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -74,6 +76,8 @@ if DEBUG:
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the body: a request over CLEANBREAK_MAX_REQUEST_BYTES is refused.
+    "agency.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "agency.middleware.SessionRenewalMiddleware",
@@ -147,13 +151,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-# Behind a proxy, how many proxies set X-Forwarded-For (0: use the direct address).
-AXES_IPWARE_PROXY_COUNT = env.int("CLEANBREAK_PROXY_COUNT", default=0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
-    if env.int("CLEANBREAK_PROXY_COUNT", default=0)
-    else ["REMOTE_ADDR"]
-)
+# Behind a proxy, how many trusted proxies append to X-Forwarded-For (0: the direct
+# address, the header ignored). agency.net.client_address reads it, for the lockout and
+# the audit log alike (django-ipware is not used: its proxy count means something else).
+CLEANBREAK_PROXY_COUNT = env.int("CLEANBREAK_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "agency.net.client_address"
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_IDLE_SECONDS", default=8 * 60 * 60)
 # The age above is an idle timeout, not a fixed lifetime: agency.middleware.SessionRenewal
 # pushes the expiry a full age ahead on activity, at most once every SESSION_RENEW_SECONDS
@@ -192,8 +194,15 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
-FILE_UPLOAD_PERMISSIONS = 0o640
+# Readable by the app's own user only: folders 700, files 600 (also the encrypted ones).
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+# Requests whose Content-Length is larger are answered 413 before their body is read
+# (gunicorn has no body limit of its own). Unset or empty: 10 files of 10 MB plus 1 MB.
+CLEANBREAK_MAX_REQUEST_BYTES = int(
+    env.str("CLEANBREAK_MAX_REQUEST_BYTES", default="") or MAX_REQUEST_BYTES
+)
 
 # --- Celery -----------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
@@ -248,8 +257,12 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 AGENCY_NAME = env.str("AGENCY_NAME", default="Northwind Digital")
 # The agency's logo on documents: a path under static/ (SVG or PNG).
 AGENCY_LOGO = env.str("AGENCY_LOGO", default="img/logo.svg")
-# The address people use to reach Clean Break, for links in e-mails.
-SITE_URL = env.str("CLEANBREAK_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The address people use to reach Clean Break, for links in e-mails. Set it in production;
+# unset (or empty) it is the development server's, on PORT as `make run` serves it.
+SITE_URL = (
+    env.str("CLEANBREAK_SITE_URL", default="")
+    or f"http://127.0.0.1:{env.int('PORT', default=8000)}"
+).rstrip("/")
 
 # --- Security (production) --------------------------------------------------------------
 # No inline script or style anywhere: every script and stylesheet is a file of ours.

@@ -62,3 +62,28 @@ def test_deploy_checks_pass_with_production_settings():
 def test_debug_mode_runs_without_any_secret():
     result = manage("check", DJANGO_DEBUG="true")
     assert result.returncode == 0, result.stderr
+
+
+def site_url(**env: str) -> str:
+    base = {k: v for k, v in os.environ.items() if k not in ("PORT", "CLEANBREAK_SITE_URL")}
+    result = subprocess.run(
+        [sys.executable, "-c", "from config import settings; print(settings.SITE_URL)"],
+        cwd=ROOT,
+        # An empty CLEANBREAK_SITE_URL counts as unset and keeps a local .env out of the way.
+        env={**base, "DJANGO_DEBUG": "true", "CLEANBREAK_SITE_URL": "", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_links_in_e_mails_follow_the_port_the_development_server_runs_on():
+    assert site_url(PORT="8080") == "http://127.0.0.1:8080"
+    assert site_url() == "http://127.0.0.1:8000"
+
+
+def test_links_in_e_mails_use_the_configured_site_url():
+    configured = site_url(CLEANBREAK_SITE_URL="https://cleanbreak.example.com/", PORT="8080")
+    assert configured == "https://cleanbreak.example.com"

@@ -680,10 +680,11 @@ def submit(
         for page in pages:
             no_server_error(browser.get(page), "GET", page, data)
     else:
-        # A refused access adds its one audit event: every 403, and a 404 that hides a
-        # client or case of someone else (a 404 for what does not exist adds nothing).
+        # A refused access adds at most one audit event: every 403, and a 404 that hides a
+        # client or case of someone else (a 404 for what does not exist adds nothing); the
+        # same refusal again within ten minutes adds none (agency.services.refusal_record).
         refused_access = {AuditEvent._meta.label: 1}
-        allowed_deltas = {403: [refused_access], 404: [{}, refused_access]}
+        allowed_deltas = {403: [{}, refused_access], 404: [{}, refused_access]}
         assert outcome.delta in allowed_deltas.get(outcome.status, [{}]), (
             f"POST {url} answered {outcome.status} without saving, yet rows changed: "
             f"{outcome.delta}\n  input: {shown(data)}\n  messages: {outcome.messages}"
