@@ -14,6 +14,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.db.models import Count, Max, Min
 from django.utils import timezone
 
 from agency.models import AuditEvent
@@ -223,7 +224,15 @@ def dossier_context(case: Offboarding, document: Document) -> InternalContext:
             "cited_count": len(cited),
             "repair_attempts": list(client.repair_attempts.select_related("recorded_by")),
             "statement": payment_statement(client, today=timezone.localdate()),
-            "events": list(AuditEvent.objects.filter(case_id=case.pk).order_by("created_at", "id")),
+            # The case's own story; refused attempts to see it are summarised, not listed.
+            "events": list(
+                AuditEvent.objects.filter(case_id=case.pk)
+                .exclude(action=AuditEvent.Action.ACCESS_DENIED)
+                .order_by("created_at", "id")
+            ),
+            "refused": AuditEvent.objects.filter(
+                case_id=case.pk, action=AuditEvent.Action.ACCESS_DENIED
+            ).aggregate(count=Count("id"), first=Min("created_at"), last=Max("created_at")),
             "review": case.contract_review,
         },
     )

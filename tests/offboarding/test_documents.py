@@ -469,6 +469,23 @@ def test_dossier_says_internal_on_every_page(cases, acme, lead):
         assert f"Page {number} of {len(texts)}" in text
 
 
+def test_refused_requests_are_summarised_not_listed_in_the_dossier(client, cases, acme, outsider):
+    case = cases.in_progress(acme)
+    client.force_login(outsider)
+    for n in range(40):  # the same two pages, again and again
+        client.get(reverse("offboarding:detail", args=[case.pk]) + f"?n={n}")
+        client.get(reverse("offboarding:history", args=[case.pk]), {"page": n})
+    refused = AuditEvent.objects.filter(case_id=case.pk, action=AuditEvent.Action.ACCESS_DENIED)
+    assert refused.exists()
+
+    document = request_and_render(case, K.DOSSIER)
+
+    text = squash(pdf_text(document))
+    assert squash(f"Refused attempts to open this case: {refused.count()}") in text
+    assert squash("Refused GET") not in text
+    assert document.page_count <= 3
+
+
 def test_dossier_puts_the_incidents_the_proposal_cites_first_and_marks_them(cases, acme):
     IncidentFactory(
         client=acme, title="Older complaint about tone", occurred_on=dt.date(2026, 1, 5)
