@@ -109,6 +109,38 @@ def incident_of_client(client: Client, pk: int) -> Incident:
     return incident
 
 
+def _shown(field, value) -> str:
+    """A stored value as a person reads it: a choice's label, a date, or the text."""
+    if value in (None, ""):
+        return "—"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    return str(value)
+
+
+def incident_history(incident: Incident) -> list[dict]:
+    """Each version of an incident, newest first, with what changed in words: the field's
+    label and the old and new values as the form shows them (Low → Medium, not 1 → 2)."""
+    history = list(
+        incident.history.select_related("history_user").order_by("-history_date", "-history_id")
+    )
+    versions = []
+    # Newest first: each record's predecessor is the next one in the list (no query each).
+    for record, previous in zip(history, [*history[1:], None], strict=True):
+        changes = []
+        for change in record.diff_against(previous).changes if previous else []:
+            field = Incident._meta.get_field(change.field)
+            changes.append(
+                {
+                    "label": str(field.verbose_name).capitalize(),
+                    "old": _shown(field, change.old),
+                    "new": _shown(field, change.new),
+                }
+            )
+        versions.append({"record": record, "changes": changes})
+    return versions
+
+
 def client_incidents(client: Client) -> QuerySet[Incident]:
     evidence_count = (
         Evidence.objects.filter(incident=OuterRef("pk"))

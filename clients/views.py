@@ -39,6 +39,7 @@ from .selectors import (
     client_list_filtered,
     client_repair_attempts,
     client_timeline,
+    incident_history,
     incident_of_client,
     payment_statement,
 )
@@ -292,17 +293,7 @@ def incident_create(request, pk: int):
 def incident_detail(request, pk: int, incident_pk: int):
     client = client_for_user(request.user, pk)
     incident = incident_of_client(client, incident_pk)
-    history = list(
-        incident.history.select_related("history_user").order_by("-history_date", "-history_id")
-    )
-    # Newest first: each record's predecessor is the next one in the list (no query each).
-    changes = [
-        {
-            "record": record,
-            "changes": record.diff_against(previous).changes if previous else [],
-        }
-        for record, previous in zip(history, [*history[1:], None], strict=True)
-    ]
+    changes = incident_history(incident)
     return render(
         request,
         "clients/incident_detail.html",

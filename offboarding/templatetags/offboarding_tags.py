@@ -1,6 +1,7 @@
 from django import template
 from django.utils.safestring import mark_safe
 
+from offboarding.models import Offboarding
 from offboarding.text import render_blocks
 
 register = template.Library()
@@ -10,6 +11,12 @@ register = template.Library()
 def blocks(text: str):
     """Paragraphs and lists from plain text, escaped (see offboarding.text)."""
     return render_blocks(text)
+
+
+@register.filter
+def state_label(value: str) -> str:
+    """A case state as a person reads it (In progress), not as stored (in_progress)."""
+    return Offboarding.Status(value).label if value in Offboarding.Status.values else value
 
 
 @register.filter

@@ -285,7 +285,8 @@ def test_correcting_an_incident_keeps_the_previous_version_in_history(
     assert [c.field for c in edited.diff_against(created).changes] == ["severity"]
     page = body_of(client.get(response["Location"]))
     assert "The previous version is kept in its history" in page
-    assert "Changed Severity" in page
+    assert "Changed severity" in page
+    assert "Severity: “Medium” → “Critical”" in page
 
 
 def test_withdrawing_needs_a_reason(client, acme, incident, lead):
@@ -885,3 +886,27 @@ def test_incident_page_queries_do_not_grow_with_edits_and_evidence(client, acme,
     many = count_queries(client, url)
     assert few == many
     assert client.get(url).content.decode().count("s0.png") == 2
+
+
+def test_incident_history_shows_labels_not_stored_codes(client, acme, lead, today):
+    from clients import services
+
+    incident = services.incident_log(
+        actor=lead,
+        client=acme,
+        occurred_on=today,
+        category="other",
+        severity=Incident.Severity.LOW,
+        title="Call",
+        description="Raised voice.",
+    )
+    services.incident_update(
+        actor=lead, incident=incident, severity=Incident.Severity.MEDIUM, category="abusive"
+    )
+    client.force_login(lead)
+
+    page = client.get(reverse("clients:incident", args=[acme.pk, incident.pk])).text
+
+    assert "Severity: “Low” → “Medium”" in page
+    assert "“Other” → “Abusive or disrespectful behaviour”" in page
+    assert "“1” → “2”" not in page

@@ -653,7 +653,7 @@ def test_the_case_page_shows_the_audit_trail(client, cases, acme, lead, manager,
         "Offboarding submitted for approval",
         "Offboarding approved",
         "Agreed: the record is clear.",
-        "(proposed → approved)",
+        "(Awaiting decision → Approved)",
         "Offboarding started",
         "Contract review done",
         "Deliverables settled",
@@ -674,7 +674,7 @@ def test_the_case_page_shows_a_rejection_with_its_reason(client, cases, acme, le
     page = body_of(client.get(reverse("offboarding:detail", args=[case.pk])))
     assert "Rejected" in page
     assert "Try a new agreement at renewal first." in page
-    assert "(proposed → rejected)" in page
+    assert "(Awaiting decision → Rejected)" in page
 
 
 def test_a_late_reveal_is_on_the_trail_of_a_completed_case(client, cases, acme, lead):
