@@ -8,9 +8,13 @@ that comes back later finds the document failed and renders nothing.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import signal
+import time
 from pathlib import Path
 
 import pytest
+import redis
 from django.conf import settings
 from django.db import connection
 from django.urls import reverse
@@ -20,6 +24,17 @@ from agency.errors import Refused
 from offboarding import pipeline, services, tasks
 from offboarding.models import Document
 from offboarding.tasks import render_document
+
+from .test_worker import (
+    SLOW_HANDOVER_ITEMS,
+    VISIBILITY_TIMEOUT,
+    empty_queue,  # noqa: F401 - a fixture of the test below
+    fill_handover,
+    start_worker_process,
+    stop,
+    wait_for,
+    worker_environment,
+)
 
 DS = Document.Status
 PASSPHRASE = "tell-them-by-phone-42"
@@ -149,3 +164,57 @@ def test_the_orphan_deadline_lies_between_the_time_limit_and_the_visibility_time
     visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
 
     assert settings.CELERY_TASK_TIME_LIMIT < tasks.orphan_deadline_seconds() < visibility
+
+
+# --- With real workers: the whole worker is killed mid-render ----------------------------
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("require_postgres", "empty_queue")
+def test_killed_worker_the_sweep_fails_the_render_and_the_message_back_renders_nothing(
+    broker_url, working_case, lead, tmp_path
+):
+    fill_handover(working_case, SLOW_HANDOVER_ITEMS)
+    env = worker_environment(broker_url)
+    log = tmp_path / "workers.log"
+    broker = redis.Redis.from_url(broker_url)
+    first = second = None
+    try:
+        first = start_worker_process(env, "first", log)
+        document = services.document_request(
+            actor=lead, case=working_case, kind=Document.Kind.HANDOVER, passphrase=PASSPHRASE
+        )
+        wait_for(document, DS.RENDERING, timeout=60)
+        rendering_seen = time.monotonic()
+        os.killpg(first.pid, signal.SIGKILL)
+        first.wait(timeout=15)
+
+        # The time limit passes with nobody left to record anything.
+        Document.objects.filter(pk=document.pk).update(
+            started_at=timezone.now() - deadline() - dt.timedelta(seconds=1)
+        )
+        tasks.sweep_queued_documents()
+        failed = Document.objects.get(pk=document.pk)
+        assert failed.status == DS.FAILED
+        assert raw_passphrase_column(failed) in ("", None)
+
+        # The killed worker's message comes back once its visibility timeout is over.
+        time.sleep(max(0.0, rendering_seen + VISIBILITY_TIMEOUT + 1 - time.monotonic()))
+        second = start_worker_process(env, "second", log)
+        handled = time.monotonic() + 90
+        while broker.hlen("unacked") or broker.llen("celery"):  # restored, then acked
+            assert time.monotonic() < handled, "the redelivered message was not handled"
+            time.sleep(0.5)
+    finally:
+        stop(first, signal.SIGKILL)
+        stop(second)
+        broker.close()
+        print(log.read_text(errors="replace") if log.exists() else "(no worker log)")
+
+    assert "render_document" in log.read_text(errors="replace").split("second@", 1)[-1]
+    again = Document.objects.get(pk=document.pk)
+    for field in ("status", "error", "attempts", "started_at", "finished_at", "file"):
+        assert getattr(again, field) == getattr(failed, field), field
+    folder = documents_folder(working_case)
+    assert not folder.exists() or not any(folder.iterdir())
