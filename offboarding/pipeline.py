@@ -69,16 +69,50 @@ def document_render(*, document_id: int) -> Document | None:
     return document
 
 
+ORPHANED = "The worker stopped during the render; retry it."
+ORPHANED_PROTECTED = (
+    "The worker stopped during the render; export it again (its passphrase is not kept)."
+)
+
+
 def document_fail(*, document_id: int, error: str) -> None:
     with transaction.atomic():
         document = Document.objects.select_for_update().filter(pk=document_id).first()
         if document is None or document.status == Document.Status.READY:
             return
-        document.status = Document.Status.FAILED
-        document.error = error[:2000]
-        document.finished_at = timezone.now()
-        document.passphrase = ""  # never kept past the last try; export again to protect
-        document.save()
+        _fail(document, error)
+
+
+def _fail(document: Document, error: str) -> None:
+    document.status = Document.Status.FAILED
+    document.error = error[:2000]
+    document.finished_at = timezone.now()
+    document.passphrase = ""  # never kept past the last try; export again to protect
+    document.save()
+
+
+def orphaned_documents_fail(*, older_than_seconds: int) -> list[int]:
+    """Fail the renders a killed worker left behind: "rendering" since longer than any
+    live render can last. Its message comes back only after the broker's visibility
+    timeout; until then the person would see "Rendering" with no way out, and the
+    passphrase would stay in the database. Failed, the panel offers Retry, and the
+    redelivered message finds the document failed and leaves it alone."""
+    cutoff = timezone.now() - dt.timedelta(seconds=older_than_seconds)
+    candidates = Document.objects.filter(status=Document.Status.RENDERING, started_at__lt=cutoff)
+    failed = []
+    for pk in candidates.order_by("pk").values_list("pk", flat=True):
+        with transaction.atomic():
+            document = Document.objects.select_for_update().filter(pk=pk).first()
+            # Checked again under the lock: a redelivered copy may have claimed it anew.
+            if (
+                document is None
+                or document.status != Document.Status.RENDERING
+                or document.started_at >= cutoff
+            ):
+                continue
+            _fail(document, ORPHANED_PROTECTED if document.protected else ORPHANED)
+        failed.append(pk)
+    return failed
 
 
 def document_handed_over(*, document_id: int) -> None:

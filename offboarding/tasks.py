@@ -5,6 +5,7 @@ through `enqueue_render`, and the pipeline knows nothing of the broker."""
 import logging
 
 from celery import shared_task
+from django.conf import settings
 from django.db import DatabaseError, InterfaceError
 
 from . import pipeline
@@ -15,6 +16,8 @@ logger = logging.getLogger(__name__)
 # layout error) would fail the same way again, so it fails at once.
 TRANSIENT = (OSError, DatabaseError, InterfaceError)
 MAX_RETRIES = 3
+# A render still "rendering" this long after the hard time limit had a worker that died.
+ORPHAN_MARGIN_SECONDS = 60
 
 
 @shared_task(
@@ -64,8 +67,20 @@ def enqueue_render(*, document_id: int) -> bool:
     return True
 
 
+def orphan_deadline_seconds() -> int:
+    """How long a render may stay "rendering" before it counts as orphaned: past the hard
+    time limit, which kills any live render, so only a render whose worker died is
+    older. Well below the broker's visibility timeout (an hour), after which the
+    message would come back."""
+    return settings.CELERY_TASK_TIME_LIMIT + ORPHAN_MARGIN_SECONDS
+
+
 @shared_task(name="offboarding.sweep_queued_documents", ignore_result=True)
 def sweep_queued_documents(older_than_seconds: int = 120) -> int:
-    """Hand documents stuck in "queued" (broker was down when requested) to a worker."""
+    """Fail renders a killed worker orphaned, and hand documents stuck in "queued"
+    (broker was down when requested) to a worker. Returns how many were handed over."""
+    orphaned = pipeline.orphaned_documents_fail(older_than_seconds=orphan_deadline_seconds())
+    if orphaned:
+        logger.warning("Documents %s: the worker stopped during the render; failed", orphaned)
     stuck = pipeline.stuck_document_ids(older_than_seconds=older_than_seconds)
     return sum(enqueue_render(document_id=pk) for pk in stuck)

@@ -18,7 +18,8 @@ from agency.models import AuditEvent
 from clients.models import Client
 from offboarding import services
 from offboarding.models import Offboarding
-from tests.factories import ClientFactory
+from tests.conftest import missing
+from tests.factories import ClientFactory, UserFactory
 
 from .conftest import case_events, refreshed
 
@@ -54,6 +55,36 @@ def at_the_same_time(*calls: Callable[[], object]) -> list[tuple[str, object]]:
 
 def outcomes(results) -> Counter:
     return Counter(kind for kind, _ in results)
+
+
+# A crowd pressing the same button: each thread holds a connection of its own, so the
+# crowd must fit in the server's free connections or PostgreSQL refuses with "too many
+# clients". Up to fifty; fewer on a busy server, but never so few that the race is gone.
+CROWD = 50
+CROWD_FLOOR = 8
+SPARE_CONNECTIONS = 5  # for the test's own connection churn and anyone else on the server
+
+
+def free_connections() -> int:
+    """Connection slots an ordinary client may still open: max_connections less the
+    slots reserved for superusers (and, from PostgreSQL 16, reserved_connections) less
+    the client backends connected now."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT current_setting('max_connections')::int
+                 - current_setting('superuser_reserved_connections')::int
+                 - coalesce(current_setting('reserved_connections', true)::int, 0)
+                 - (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend')
+            """
+        )
+        return cursor.fetchone()[0]
+
+
+def crowd_size(free: int) -> int | None:
+    """How many may press at once with `free` connections left; None below the floor."""
+    size = min(CROWD, free - SPARE_CONNECTIONS)
+    return size if size >= CROWD_FLOOR else None
 
 
 @pytest.mark.parametrize("round_", range(3))
@@ -172,3 +203,37 @@ def test_two_managers_posting_the_decision_form_at_once_make_one_decision(
     case = refreshed(case)
     assert case.status in (S.APPROVED, S.REJECTED)
     assert case_events(case, action=AuditEvent.Action.DECISION).count() == 1
+
+
+@pytest.mark.parametrize(
+    "free, size",
+    [(500, 50), (55, 50), (30, 25), (13, 8), (12, None), (0, None), (-3, None)],
+)
+def test_the_crowd_fits_in_the_free_connections_of_the_server(free, size):
+    assert crowd_size(free) == size
+
+
+def test_a_crowd_of_managers_approving_at_once_approve_once(require_postgres, cases, acme):
+    size = crowd_size(free_connections())
+    if size is None:
+        missing(f"needs {CROWD_FLOOR + SPARE_CONNECTIONS} free PostgreSQL connections")
+    case = cases.proposed(acme)
+    managers = [UserFactory(username=f"crowd-manager-{n}", role="manager") for n in range(size)]
+
+    results = at_the_same_time(
+        *[
+            (
+                lambda who=who: services.offboarding_approve(
+                    actor=who, case=case, comment=f"Approved by {who.username}."
+                )
+            )
+            for who in managers
+        ]
+    )
+
+    assert outcomes(results) == {"ok": 1, "refused": size - 1}, results
+    case = refreshed(case)
+    assert case.status == S.APPROVED
+    decision = case_events(case, action=AuditEvent.Action.DECISION).get()
+    assert decision.actor == case.decided_by
+    assert case.decision_comment == f"Approved by {case.decided_by.username}."
