@@ -37,9 +37,16 @@ class EncryptedFileStorage(FileSystemStorage):
 
     The one owner of "encrypt on write, decrypt on read, rotate": a file is written whole
     or not at all, read back in clear, and re-encrypted under the newest key by
-    `rotate_encryption_key`. A file written before encryption (not a token) is read as it
-    is, and encrypted on rotation.
+    `rotate_encryption_key`. A file written before files were encrypted is read as it is,
+    and encrypted on rotation; it is recognised by the signature of what was stored then
+    (generated PDFs). Anything else that is no token is damaged and fails to decrypt,
+    rather than being served as it is.
     """
+
+    CLEAR_SIGNATURES = (b"%PDF-",)
+
+    def _in_clear(self, content: bytes) -> bool:
+        return not crypto.is_token(content) and content.startswith(self.CLEAR_SIGNATURES)
 
     def _save(self, name: str, content) -> str:
         # Owner only, folders and files (FILE_UPLOAD_DIRECTORY_PERMISSIONS, ..._PERMISSIONS).
@@ -59,14 +66,14 @@ class EncryptedFileStorage(FileSystemStorage):
             raise ValueError("Encrypted files are written through save(), never opened to write.")
         with open(self.path(name), "rb") as stored:
             content = stored.read()
-        return ContentFile(crypto.decrypt_bytes(content) if crypto.is_token(content) else content)
+        return ContentFile(content if self._in_clear(content) else crypto.decrypt_bytes(content))
 
     def state(self, name: str, *, newest: Fernet) -> str:
         """How a stored file stands: current (newest key), stale (an older key), clear
         (never encrypted) or failed (no configured key opens it)."""
         with open(self.path(name), "rb") as stored:
             content = stored.read()
-        if not crypto.is_token(content):
+        if self._in_clear(content):
             return "clear"
         try:
             newest.decrypt(content)
@@ -85,9 +92,9 @@ class EncryptedFileStorage(FileSystemStorage):
         path = Path(self.path(name))
         content = path.read_bytes()
         rewritten = (
-            crypto.rotate_bytes(content)
-            if crypto.is_token(content)
-            else crypto.encrypt_bytes(content)
+            crypto.encrypt_bytes(content)
+            if self._in_clear(content)
+            else crypto.rotate_bytes(content)
         )
         write_atomically(
             path, rewritten, prefix=".rotate-", mode=self.file_permissions_mode or 0o600

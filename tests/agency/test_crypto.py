@@ -348,3 +348,18 @@ def test_a_file_under_an_unknown_key_stops_the_rotation_before_any_change(
 
     assert f"offboarding.Document.file files: pk {lost.pk}" in str(failure.value)
     assert raw_secret(Credential.objects.get().pk) == secret_before  # nothing was rotated
+
+
+def test_a_damaged_file_is_neither_served_nor_rewritten(key_a, case, media):
+    damaged = make_document(case, b"\x00\x13 truncated garbage, neither a token nor a PDF")
+
+    with pytest.raises(crypto.DecryptionFailed):
+        Document.objects.get(pk=damaged.pk).read_pdf()
+    with pytest.raises(CommandError) as failure:
+        rotate()
+    assert f"offboarding.Document.file files: pk {damaged.pk}" in str(failure.value)
+
+
+def test_a_pdf_written_before_encryption_is_still_read(key_a, case, media):
+    legacy = make_document(case, PDF)
+    assert Document.objects.get(pk=legacy.pk).read_pdf() == PDF
