@@ -1,4 +1,4 @@
-"""The demo offboarding cases, written through offboarding/services.py.
+"""The demo offboarding cases, written through offboarding/services/.
 
 One function per case, each a short script of what the people involved did. Each takes
 the client, the demo users and today's date, and returns the case. The cases sit at

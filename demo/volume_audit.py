@@ -204,7 +204,7 @@ class AuditPlanner:
             )
 
     def _case_summary(self, kind: str, i: int, at: dt.datetime) -> tuple[str, str]:
-        """The action and summary offboarding/services.py writes for this kind of step."""
+        """The action and summary offboarding/services/ writes for this kind of step."""
         rng = self.rng
         if kind == "contract review":
             end = (at + dt.timedelta(days=rng.choice((14, 30, 45, 60)))).date()

@@ -7,7 +7,7 @@ product would, so the audit log, history and risk signal come out as they would 
 use. All dates count back from today, so the demo looks current whenever it is run.
 
 Three of the clients then get an offboarding case (demo/cases.py), written through
-offboarding/services.py in the same way: one waits for a manager's decision, one is
+offboarding/services/ in the same way: one waits for a manager's decision, one is
 halfway through its steps, one is completed. A client that already has a case, in any
 state, is left alone.
 """
