@@ -910,3 +910,34 @@ def test_incident_history_shows_labels_not_stored_codes(client, acme, lead, toda
     assert "Severity: “Low” → “Medium”" in page
     assert "“Other” → “Abusive or disrespectful behaviour”" in page
     assert "“1” → “2”" not in page
+
+
+def sort_options(page: str) -> list[tuple[str, str]]:
+    menu = re.search(r'<select[^>]*name="sort".*?</select>', page, re.S).group(0)
+    return re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', menu)
+
+
+def test_the_sort_menu_lists_each_order_once(client, manager):
+    client.force_login(manager)
+
+    options = sort_options(body_of(client.get(reverse("clients:list"))))
+
+    assert options == [
+        ("name", "Name (A–Z)"),
+        ("-name", "Name (Z–A)"),
+        ("risk", "Risk (lowest first)"),
+        ("-risk", "Risk (highest first)"),
+        ("added", "Date added (oldest first)"),
+        ("-added", "Date added (newest first)"),
+    ]
+
+
+def test_the_default_order_is_by_name_with_or_without_the_sort_chosen(client, manager):
+    for name in ("Zeta", "Alpha", "Mu"):
+        ClientFactory(name=name)
+    client.force_login(manager)
+    url = reverse("clients:list")
+
+    for params in ({}, {"sort": "name"}, {"sort": ""}, {"status": ""}):
+        rows = client.get(url, params).context["page"].object_list
+        assert [c.name for c in rows] == ["Alpha", "Mu", "Zeta"], params
