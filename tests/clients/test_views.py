@@ -473,7 +473,7 @@ def test_payments_tab_shows_lateness_and_what_is_overdue(client, acme, staff, to
     assert late == "3 of 4"
     assert average == "13.3"  # (10 + 20 + 10) / 3
     assert overdue == "EUR 1,500.00"
-    assert "invoices paid late or still overdue, last 12 months" in page
+    assert "invoices late in the last 12 months: 2 paid late, 1 unpaid" in page
     for number in ("OLD", "ON-TIME", "LATE-10", "LATE-20", "UNPAID", "NOT-YET-DUE"):
         assert number in page
     assert page.count(">overdue</span>") == 1
