@@ -13,6 +13,11 @@
       placeholder: "Type a name…",
       maxOptions: null,
       closeAfterSelect: false,
+      onItemAdd: function () {
+        // Picked: clear the search so the next name can be typed straight away.
+        this.setTextboxValue("");
+        this.refreshOptions(false);
+      },
       render: {
         no_results: function () {
           return '<div class="no-results">Nobody by that name.</div>';
