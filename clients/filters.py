@@ -21,9 +21,18 @@ class ClientFilter(django_filters.FilterSet):
     )
     sort = django_filters.OrderingFilter(
         fields=(("name", "name"), ("risk_score", "risk"), ("created_at", "added")),
-        field_labels={"name": "Name", "risk_score": "Risk", "created_at": "Date added"},
+        # One entry per order: "name" is the default, so there is no blank entry beside it
+        # (a list opened without a sort shows "Name (A–Z)" selected and is in that order).
+        field_labels={
+            "name": "Name (A–Z)",
+            "-name": "Name (Z–A)",
+            "risk_score": "Risk (lowest first)",
+            "-risk": "Risk (highest first)",
+            "created_at": "Date added (oldest first)",
+            "-added": "Date added (newest first)",
+        },
         label="Sort by",
-        empty_label="Name (A–Z)",
+        empty_label=None,
         widget=FastSelect,
     )
 

@@ -43,13 +43,39 @@ def not_in_future(value):
     return value
 
 
+class PeoplePicker(forms.SelectMultiple):
+    """A plain multi-select that static/js/pickers.js turns into a searchable one (Tom
+    Select). Without JavaScript it stays a working, labelled <select multiple>."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"size": 6, "data-picker": "people", **(attrs or {})})
+
+    @property
+    def media(self):
+        return forms.Media(
+            css={"all": ["vendor/tom-select/tom-select.bootstrap5.min.css"]},
+            js=[
+                forms.Script("vendor/tom-select/tom-select.complete.min.js", defer=True),
+                forms.Script("js/pickers.js", defer=True),
+            ],
+        )
+
+
+class PersonChoiceField(forms.ModelMultipleChoiceField):
+    """People by name and role: "Lena White — Account lead"."""
+
+    def label_from_instance(self, obj: User) -> str:
+        return f"{obj.display_name} — {obj.get_role_display()}"
+
+
 class ClientForm(forms.ModelForm):
     website = forms.URLField(required=False, assume_scheme="https")
-    team = forms.ModelMultipleChoiceField(
+    team = PersonChoiceField(
         queryset=User.objects.filter(is_active=True),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text="People who work on this client. The account lead is always on the team.",
+        widget=PeoplePicker(),
+        help_text="People who work on this client; type a name to find someone. "
+        "The account lead is always on the team, picked here or not.",
     )
 
     class Meta:
@@ -111,6 +137,11 @@ class ContractForm(forms.ModelForm):
         }
         labels = {"is_current": "This is the current contract"}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Asked for only when the contract renews automatically (checked in clean).
+        self.fields["renewal_months"].required = False
+
     def clean(self):
         data = super().clean()
         start, end = data.get("start_date"), data.get("end_date")
@@ -121,7 +152,18 @@ class ContractForm(forms.ModelForm):
                 "auto_renews", "A rolling contract has no end date to renew; untick this."
             )
         months = data.get("renewal_months")
-        if months is not None and not 1 <= months <= 120:
+        if months is None and "renewal_months" not in self.errors:
+            if data.get("auto_renews"):
+                self.add_error(
+                    "renewal_months",
+                    "A contract that renews automatically needs the length of each renewal,"
+                    " in months.",
+                )
+            else:
+                # Not read for a contract that does not renew: keep what is stored (the
+                # model's default for a new contract) rather than ask for it.
+                data["renewal_months"] = self.instance.renewal_months
+        elif months is not None and not 1 <= months <= 120:
             self.add_error("renewal_months", "A renewal lasts between 1 and 120 months.")
         for name in ("monthly_fee", "deposit_amount"):
             if data.get(name) is not None and data[name] < 0:

@@ -87,7 +87,9 @@ class Contact(models.Model):
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
     receives_handover = models.BooleanField(
-        default=False, help_text="This person receives the handover documents."
+        "receives the handover",
+        default=False,
+        help_text="This person receives the handover documents.",
     )
 
     history = HistoricalRecords()
@@ -126,18 +128,22 @@ class Contract(models.Model):
         null=True, blank=True, help_text="Leave empty for a rolling contract with no fixed end."
     )
     auto_renews = models.BooleanField(
-        default=False, help_text="The term renews by itself unless notice is given in time."
+        "renews automatically",
+        default=False,
+        help_text="The term renews by itself unless notice is given in time.",
     )
     renewal_months = models.PositiveSmallIntegerField(
-        default=12, help_text="Length of each renewal, in months (auto-renewing contracts)."
+        "renewal period (months)",
+        default=12,
+        help_text="How long each renewal lasts. Only needed if the contract renews automatically.",
     )
-    notice_days = models.PositiveSmallIntegerField(default=30)
+    notice_days = models.PositiveSmallIntegerField("notice period (days)", default=30)
     termination_clause_ref = models.CharField(
         "termination clause", max_length=32, blank=True, help_text='For example "2.9".'
     )
-    termination_clause_text = models.TextField(blank=True)
+    termination_clause_text = models.TextField("wording of the termination clause", blank=True)
     payment_terms_days = models.PositiveSmallIntegerField(
-        choices=PaymentTerms.choices, default=PaymentTerms.NET_30
+        "payment terms (days)", choices=PaymentTerms.choices, default=PaymentTerms.NET_30
     )
     monthly_fee = models.DecimalField(max_digits=12, decimal_places=2, default=ZERO)
     deposit_amount = models.DecimalField(
@@ -180,12 +186,12 @@ class Invoice(models.Model):
     contract = models.ForeignKey(
         Contract, null=True, blank=True, on_delete=models.SET_NULL, related_name="invoices"
     )
-    number = models.CharField(max_length=64)
-    issued_on = models.DateField()
-    due_on = models.DateField()
+    number = models.CharField("invoice number", max_length=64)
+    issued_on = models.DateField("issue date")
+    due_on = models.DateField("due date")
     amount = models.DecimalField(max_digits=12, decimal_places=2)
-    paid_on = models.DateField(null=True, blank=True)
-    paid_amount = models.DecimalField(max_digits=12, decimal_places=2, default=ZERO)
+    paid_on = models.DateField("payment date", null=True, blank=True)
+    paid_amount = models.DecimalField("amount paid", max_digits=12, decimal_places=2, default=ZERO)
 
     history = HistoricalRecords()
 
@@ -328,8 +334,8 @@ class RepairAttempt(models.Model):
         WORSE = "worse", "Made it worse"
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="repair_attempts")
-    kind = models.CharField(max_length=32, choices=Kind.choices)
-    tried_on = models.DateField()
+    kind = models.CharField("what was tried", max_length=32, choices=Kind.choices)
+    tried_on = models.DateField("date tried")
     description = models.TextField(help_text="What was tried, with whom.")
     outcome = models.CharField(max_length=16, choices=Outcome.choices, default=Outcome.PENDING)
     recorded_by = models.ForeignKey(

@@ -102,10 +102,13 @@ def assess_risk(
         reverse=True,
     )
     last_six = due[:6]
+    # Late either way, and scored the same, but told apart: "paid late" is a habit,
+    # "unpaid" (not paid in full, past due) is money still missing.
     late_recent = [inv for inv in last_six if inv.days_late(today) > 0]
     if late_recent:
         score += LATE_INVOICE_POINTS * len(late_recent)
-        reasons.append(f"{len(late_recent)} of the last {len(last_six)} invoices paid late")
+        paid_late = sum(1 for inv in late_recent if inv.is_paid)
+        reasons.append(_late_invoices(paid_late, len(late_recent) - paid_late, len(last_six)))
     # Anything still owed past its due date counts, however old the invoice.
     overdue = sum(
         (inv.outstanding for inv in invoices if inv.outstanding > 0 and inv.due_on < today),
@@ -132,6 +135,16 @@ def assess_risk(
     return RiskAssessment(
         score=final, level=level, reasons=tuple(r[0].upper() + r[1:] for r in reasons)
     )
+
+
+def _late_invoices(paid_late: int, unpaid: int, of: int) -> str:
+    """ "2 of the last 5 invoices paid late, 2 unpaid"; either part alone if the other is 0."""
+    last = f"of the last {of} invoices"
+    if paid_late and unpaid:
+        return f"{paid_late} {last} paid late, {unpaid} unpaid"
+    if paid_late:
+        return f"{paid_late} {last} paid late"
+    return f"{unpaid} {last} unpaid"
 
 
 def _join_all_but_last(parts: list[str]) -> list[str]:

@@ -171,7 +171,9 @@ class StatementRow:
 @dataclass
 class PaymentStatement:
     rows: list[StatementRow] = field(default_factory=list)
-    late_last_12_months: int = 0
+    late_last_12_months: int = 0  # paid late plus unpaid past due
+    paid_late_last_12_months: int = 0
+    unpaid_late_last_12_months: int = 0
     invoices_last_12_months: int = 0
     average_days_late: float = 0.0
     overdue_now: Decimal = Decimal("0.00")
@@ -203,6 +205,10 @@ def payment_statement(client: Client, *, today: dt.date) -> PaymentStatement:
             statement.invoices_last_12_months += 1
             if days_late > 0:
                 statement.late_last_12_months += 1
+                if invoice.is_paid:
+                    statement.paid_late_last_12_months += 1
+                else:
+                    statement.unpaid_late_last_12_months += 1
                 late_days.append(days_late)
     if late_days:
         statement.average_days_late = round(sum(late_days) / len(late_days), 1)

@@ -172,11 +172,39 @@ def test_late_invoices_are_counted_over_the_last_six():
     assert result.score == 12
 
 
-def test_an_unpaid_invoice_is_late_and_overdue():
+def test_an_unpaid_invoice_is_late_and_overdue_but_not_paid_late():
     result = assess(invoices=[invoice(20, late_by=None, amount="2500.00")])
 
-    assert result.reasons == ("1 of the last 1 invoices paid late", "EUR 2,500.00 overdue now")
+    assert result.reasons == ("1 of the last 1 invoices unpaid", "EUR 2,500.00 overdue now")
     assert result.score == 8
+
+
+def test_invoices_paid_late_and_still_unpaid_are_told_apart():
+    invoices = [
+        invoice(10, late_by=None),
+        invoice(40, late_by=None),
+        invoice(70, late_by=12),
+        invoice(100, late_by=0),
+        invoice(130, late_by=3),
+    ]
+
+    result = assess(invoices=invoices)
+
+    assert result.reasons == (
+        "2 of the last 5 invoices paid late, 2 unpaid",
+        "EUR 2,000.00 overdue now",
+    )
+    assert result.score == 4 * 3 + 5
+
+
+def test_a_partly_paid_invoice_past_due_is_unpaid_not_paid_late():
+    partly = invoice(20, late_by=None, amount="2500.00")
+    partly.paid_on = ago(5)
+    partly.paid_amount = Decimal("2000.00")
+
+    result = assess(invoices=[partly])
+
+    assert result.reasons[0] == "1 of the last 1 invoices unpaid"
 
 
 def test_a_partly_paid_invoice_counts_only_what_is_still_owed():
@@ -243,7 +271,7 @@ def test_every_kind_of_concern_appears_in_one_explanation():
         "Abusive behaviour or an unethical request in the last 90 days",
         "1 high-severity incident in 90 days",
         "1 earlier incident in the last year",
-        "1 of the last 1 invoices paid late",
+        "1 of the last 1 invoices unpaid",
         "EUR 1,000.00 overdue now",
         "1 repair attempt without effect",
     )
@@ -275,7 +303,7 @@ def test_client_risk_reads_what_is_on_record_and_ignores_withdrawn_and_old(fast_
 
     assert result.reasons == (
         "3 high-severity incidents in 90 days",
-        "1 of the last 1 invoices paid late",
+        "1 of the last 1 invoices unpaid",
         "GBP 4,000.00 overdue now",
         "1 repair attempt without effect",
     )

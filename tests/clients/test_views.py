@@ -473,7 +473,7 @@ def test_payments_tab_shows_lateness_and_what_is_overdue(client, acme, staff, to
     assert late == "3 of 4"
     assert average == "13.3"  # (10 + 20 + 10) / 3
     assert overdue == "EUR 1,500.00"
-    assert "invoices paid late or still overdue, last 12 months" in page
+    assert "invoices late in the last 12 months: 2 paid late, 1 unpaid" in page
     for number in ("OLD", "ON-TIME", "LATE-10", "LATE-20", "UNPAID", "NOT-YET-DUE"):
         assert number in page
     assert page.count(">overdue</span>") == 1
@@ -910,3 +910,34 @@ def test_incident_history_shows_labels_not_stored_codes(client, acme, lead, toda
     assert "Severity: “Low” → “Medium”" in page
     assert "“Other” → “Abusive or disrespectful behaviour”" in page
     assert "“1” → “2”" not in page
+
+
+def sort_options(page: str) -> list[tuple[str, str]]:
+    menu = re.search(r'<select[^>]*name="sort".*?</select>', page, re.S).group(0)
+    return re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', menu)
+
+
+def test_the_sort_menu_lists_each_order_once(client, manager):
+    client.force_login(manager)
+
+    options = sort_options(body_of(client.get(reverse("clients:list"))))
+
+    assert options == [
+        ("name", "Name (A–Z)"),
+        ("-name", "Name (Z–A)"),
+        ("risk", "Risk (lowest first)"),
+        ("-risk", "Risk (highest first)"),
+        ("added", "Date added (oldest first)"),
+        ("-added", "Date added (newest first)"),
+    ]
+
+
+def test_the_default_order_is_by_name_with_or_without_the_sort_chosen(client, manager):
+    for name in ("Zeta", "Alpha", "Mu"):
+        ClientFactory(name=name)
+    client.force_login(manager)
+    url = reverse("clients:list")
+
+    for params in ({}, {"sort": "name"}, {"sort": ""}, {"status": ""}):
+        rows = client.get(url, params).context["page"].object_list
+        assert [c.name for c in rows] == ["Alpha", "Mu", "Zeta"], params

@@ -1,0 +1,40 @@
+// Searchable multi-selects: every <select multiple data-picker> becomes a Tom Select
+// (static/vendor/tom-select). Without JavaScript the plain <select multiple> still works.
+(function () {
+  "use strict";
+
+  function enhance(select) {
+    if (select.tomselect || typeof window.TomSelect !== "function") {
+      return;
+    }
+    new window.TomSelect(select, {
+      plugins: ["remove_button", "checkbox_options"],
+      hidePlaceholder: true,
+      placeholder: "Type a name…",
+      maxOptions: null,
+      closeAfterSelect: false,
+      onItemAdd: function () {
+        // Picked: clear the search so the next name can be typed straight away.
+        this.setTextboxValue("");
+        this.refreshOptions(false);
+      },
+      render: {
+        no_results: function () {
+          return '<div class="no-results">Nobody by that name.</div>';
+        },
+      },
+    });
+  }
+
+  function enhanceAll(root) {
+    root.querySelectorAll("select[multiple][data-picker]").forEach(enhance);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () {
+      enhanceAll(document);
+    });
+  } else {
+    enhanceAll(document);
+  }
+})();
