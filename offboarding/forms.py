@@ -185,7 +185,7 @@ class CallPlanForm(forms.ModelForm):
             "duration_minutes": "Duration (minutes)",
             "agency_attendees": "Who attends for the agency",
             "client_attendees": "Who attends for the client",
-            "referral_contact": "How to reach the recommended provider",
+            "referral_contact": "Their contact details (e-mail, phone or website)",
         }
         help_texts = {
             "script": "Leave empty to generate it from our template and the case's reasons; "

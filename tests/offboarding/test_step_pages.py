@@ -185,3 +185,109 @@ def test_each_date_of_the_outcome_says_when_it_applies(planned):
     assert "Only if the call was rescheduled" in form.fields["rescheduled_to"].help_text
     assert 'data-show-if="held=held"' in str(form["held_at"])
     assert 'data-show-if="held=rescheduled"' in str(form["rescheduled_to"])
+
+
+# --- 6. A revealed secret goes in its column, the recovery note in its own -----------------
+
+
+def test_the_revealed_fragment_puts_the_note_in_the_recovery_column_with_a_hide_button(
+    client, lead, working_case
+):
+    credential = services.credential_save(
+        actor=lead,
+        case=working_case,
+        system="Registrar",
+        username="acme",
+        secret="pw-ZQX-1",
+        recovery_note="PIN 5813",
+    )
+    client.force_login(lead)
+
+    response = client.post(
+        reverse("offboarding:credential_reveal", args=[working_case.pk, credential.pk]),
+        HTTP_HX_REQUEST="true",
+    )
+
+    body = body_of(response)
+    assert "data-hide-secret" in body
+    assert f'hx-swap-oob="innerHTML:#recovery-{credential.pk}"' in body
+    page = body_of(client.get(reverse("offboarding:handover", args=[working_case.pk])))
+    assert f'id="recovery-{credential.pk}"' in page
+    assert "PIN 5813" not in page
+
+
+# --- 7. A passed notice deadline is said plainly --------------------------------------------
+
+
+def test_a_passed_deadline_says_it_is_too_late_and_the_earliest_end_now(client, lead, working_case):
+    contract = working_case.client.contracts.get(is_current=True)
+    today = timezone.localdate()
+    contract.end_date = today + dt.timedelta(days=10)
+    contract.notice_days = 30
+    contract.auto_renews = True
+    contract.renewal_months = 12
+    contract.save()
+    client.force_login(lead)
+
+    body = body_of(client.get(reverse("offboarding:review", args=[working_case.pk])))
+
+    assert "Too late for the term end of" in body
+    assert "Ending at a term end now means the next one" in body
+    assert "notice given today ends it on" in body
+
+
+# --- 8. After a step, a button to the next open step ----------------------------------------
+
+
+def test_a_saved_step_offers_the_next_open_step(client, lead, working_case):
+    client.force_login(lead)
+
+    response = client.get(reverse("offboarding:review", args=[working_case.pk]))
+
+    body = body_of(response)
+    assert "Next step: Deliverables" in body
+    assert reverse("offboarding:deliverables", args=[working_case.pk]) in body
+
+
+def test_the_case_page_offers_the_next_open_step(client, lead, working_case):
+    client.force_login(lead)
+
+    body = body_of(client.get(reverse("offboarding:detail", args=[working_case.pk])))
+
+    assert "Next step: Deliverables" in body
+
+
+def test_a_step_not_done_yet_offers_no_next_step(client, lead, working_case):
+    client.force_login(lead)
+
+    body = body_of(client.get(reverse("offboarding:deliverables", args=[working_case.pk])))
+
+    assert "data-next-step" not in body
+
+
+# --- 9 and 10. Documents newest first; on the embedded default the page says it waits -----
+
+
+def test_documents_are_listed_newest_first(client, lead, cases, ready_case):
+    services.document_request(actor=lead, case=ready_case, kind="call_brief")
+    cases.export_handover(ready_case)
+    client.force_login(lead)
+
+    body = body_of(client.get(reverse("offboarding:documents", args=[ready_case.pk])))
+
+    assert body.index("Handover v2") < body.index("Call brief v1") < body.index("Handover v1")
+
+
+def test_document_buttons_show_a_busy_state_and_the_page_says_it_waits(
+    client, lead, ready_case, settings
+):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    client.force_login(lead)
+
+    body = body_of(client.get(reverse("offboarding:detail", args=[ready_case.pk])))
+    export = body_of(client.get(reverse("offboarding:handover_export", args=[ready_case.pk])))
+
+    assert body.count('data-busy="Working…"') == 2
+    assert "Documents are made while you wait" in body
+    assert "It is made while you wait" in export
+    assert 'data-busy="Exporting…"' in export
