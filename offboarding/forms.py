@@ -36,6 +36,7 @@ class ProposalForm(forms.ModelForm):
         }
         labels = {
             "incidents": "Reasons: the incidents on record",
+            "no_incident_justification": "Why no incident is on record",
             "repair_attempts": "What was tried to repair the relationship",
         }
 
@@ -95,9 +96,16 @@ class ContractReviewForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 3}),
             "basis": forms.RadioSelect,
         }
+        labels = {
+            "basis": "How the contract ends",
+            "notice_given_on": "Day notice is given",
+            "immediate_on": "Last day (immediate end only)",
+        }
 
     def __init__(self, *args, client, **kwargs):
         super().__init__(*args, **kwargs)
+        # A required radio needs no empty "---------" choice: one of the three is the answer.
+        self.fields["basis"].choices = ContractReview.Basis.choices
         self.fields["contract"].queryset = Contract.objects.filter(client=client)
         self.fields["contract"].empty_label = None
         if not self.instance.pk:
@@ -127,6 +135,7 @@ class DeliverableForm(forms.ModelForm):
         fields = list(steps.DELIVERABLE_FIELDS)
         widgets = {"due_on": DATE, "description": forms.Textarea(attrs={"rows": 2})}
         help_texts = {"refund_amount": "For “cancel and refund”: the amount to refund."}
+        labels = {"due_on": "Due date", "refund_amount": "Amount to refund"}
 
     def clean(self):
         data = super().clean()
@@ -172,10 +181,19 @@ class CallPlanForm(forms.ModelForm):
             "referral_why": forms.Textarea(attrs={"rows": 2}),
             "script": forms.Textarea(attrs={"rows": 16}),
         }
+        labels = {
+            "duration_minutes": "Duration (minutes)",
+            "agency_attendees": "Who attends for the agency",
+            "client_attendees": "Who attends for the client",
+            "referral_contact": "Their contact details (e-mail, phone or website)",
+        }
         help_texts = {
             "script": "Leave empty to generate it from our template and the case's reasons; "
-            "then edit it freely.",
-            "channel": "Call, don't e-mail: the client should hear this from a person.",
+            "then edit it freely. Tick “rehearsed” and “agreed internally” once there is a "
+            "script to rehearse and agree on.",
+            "channel": "Call, don't e-mail: ending a relationship deserves a conversation. "
+            "The client hears the decision from a person, can ask questions, and the tone "
+            "stays respectful; that is why e-mail is not offered.",
         }
 
     def __init__(self, *args, case, **kwargs):
@@ -191,12 +209,29 @@ class CallPlanForm(forms.ModelForm):
         self.fields["agency_attendees"].help_text = "Leave empty: you attend."
         self.fields["client_attendees"].queryset = case.client.contacts.all()
         self.fields["script"].required = False
+        # E-mail is never a way to end a relationship: it is not offered at all (the help
+        # text says why), and the service still refuses it from any other caller.
+        self.fields["channel"].choices = [
+            choice
+            for choice in self.fields["channel"].choices
+            if choice[0] != CallPlan.Channel.EMAIL
+        ]
 
-    def clean_channel(self):
-        channel = self.cleaned_data["channel"]
-        if channel == CallPlan.Channel.EMAIL:
-            raise forms.ValidationError(CallPlan.EMAIL_REFUSED)
-        return channel
+    def clean(self):
+        data = super().clean()
+        # An empty script is generated on save: nobody can have rehearsed or agreed on it yet.
+        if not (data.get("script") or "").strip():
+            for name, what in (("rehearsed", "rehearse"), ("agreed_internally", "agree on")):
+                if data.get(name):
+                    self.add_error(
+                        name,
+                        f"There is no script yet to {what}. Save the plan with this box "
+                        "unticked: the script is generated from our template. Read it, "
+                        "then tick this.",
+                    )
+        if data.get("points_written") and not (data.get("talking_points") or "").strip():
+            self.add_error("points_written", "Write the talking points above first.")
+        return data
 
     def clean_scheduled_at(self):
         return within_years(self.cleaned_data["scheduled_at"], 2)
@@ -220,12 +255,14 @@ class CallOutcomeForm(forms.Form):
     held_at = forms.DateTimeField(
         label="When it was held",
         required=False,
+        help_text="Only if the call was held: when it started.",
         widget=DATETIME,
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
     rescheduled_to = forms.DateTimeField(
         label="New date and time",
         required=False,
+        help_text="Only if the call was rescheduled.",
         widget=DATETIME,
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
@@ -244,13 +281,23 @@ class CallOutcomeForm(forms.Form):
         help_text="Record it faithfully. Pushback or promises do not change the decision.",
     )
 
+    def __init__(self, *args, call: CallPlan | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.call = call
+        # The small script shows only the field that fits the answer; without it, the
+        # help texts say which one applies.
+        self.fields["held_at"].widget.attrs["data-show-if"] = f"held={CallPlan.Held.HELD}"
+        self.fields["rescheduled_to"].widget.attrs["data-show-if"] = (
+            f"held={CallPlan.Held.RESCHEDULED}"
+        )
+
     def clean(self):
         data = super().clean()
         if data.get("held") == CallPlan.Held.HELD:
             if not data.get("held_at"):
                 self.add_error("held_at", "Enter when the call was held.")
-            elif data["held_at"] > timezone.now():
-                self.add_error("held_at", "This is in the future.")
+            elif problem := steps.held_at_problem(self.call, data["held_at"]):
+                self.add_error("held_at", problem)
             if not data.get("reaction"):
                 self.add_error("reaction", "Record how the client reacted.")
         if data.get("held") == CallPlan.Held.RESCHEDULED and not data.get("rescheduled_to"):

@@ -392,7 +392,8 @@ def build_side(*, name: str, domain: str, lead: User, team: list[User], manager:
     call = services.call_plan_save(
         actor=lead,
         case=case,
-        scheduled_at=timezone.now() + dt.timedelta(days=2),
+        # Planned for earlier today: the outcome page may record it as held since.
+        scheduled_at=timezone.now() - dt.timedelta(hours=3),
         channel=CallPlan.Channel.VIDEO,
         location=f"https://meet.example/{domain}",
         points_written=True,
@@ -657,6 +658,8 @@ def post_data(name: str, side: Side) -> dict:
             "duration_minutes": "30",
             "channel": CallPlan.Channel.PHONE,
             "agency_attendees": [side.lead.pk],
+            "talking_points": "- The decision, said once.",
+            "script": "Our own words.",
             "points_written": "on",
             "rehearsed": "on",
             "agreed_internally": "on",

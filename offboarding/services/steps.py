@@ -267,6 +267,23 @@ def call_script_regenerate(*, actor: User, case: Offboarding) -> CallPlan:
     return call
 
 
+def held_at_problem(call: CallPlan | None, held_at: dt.datetime) -> str:
+    """Why a call cannot have been held at `held_at` ("" when it can): not in the future,
+    and not before the time it was planned for. A call held earlier than planned means
+    the plan is wrong: it is corrected first, so the plan, the calendar file and the
+    record of the call tell the same story."""
+    if held_at > timezone.now():
+        return "This is in the future: a call is recorded as held once it has taken place."
+    if call is not None and held_at < call.scheduled_at:
+        planned = timezone.localtime(call.scheduled_at)
+        return (
+            f"The plan says the call is on {planned:%d %b %Y at %H:%M}, after this time. If "
+            "it took place earlier, correct the time in call planning first, then record "
+            "the outcome."
+        )
+    return ""
+
+
 def call_outcome_record(
     *,
     actor: User,
@@ -290,6 +307,8 @@ def call_outcome_record(
         if held == CallPlan.Held.HELD:
             if held_at is None:
                 raise Refused("Enter when the call was held.")
+            if problem := held_at_problem(call, held_at):
+                raise Refused(problem)
             if not reaction:
                 raise Refused("Record how the client reacted.")
             call.held_at = held_at

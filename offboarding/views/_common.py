@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -82,10 +83,18 @@ def step_page(view):
 
 
 def _documents_context(case: Offboarding) -> dict:
-    documents = list(case.documents.select_related("requested_by").order_by("kind", "-version"))
+    # Newest first: the document just asked for is the one a person looks for.
+    documents = list(case.documents.select_related("requested_by").order_by("-requested_at", "-pk"))
     return {
         "case": case,
         "documents": documents,
         "pending": any(d.is_pending for d in documents),
         "kinds": Document.Kind.choices,
+        "made_in_request": made_in_request(),
     }
+
+
+def made_in_request() -> bool:
+    """On the embedded default there is no worker: a document is made while the request
+    waits (a few seconds), and the page says so instead of promising the background."""
+    return bool(settings.CELERY_TASK_ALWAYS_EAGER)

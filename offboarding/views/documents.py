@@ -27,6 +27,7 @@ from ..selectors import (
 from ._common import (
     _case_url,
     _documents_context,
+    made_in_request,
 )
 
 # --- Documents ---------------------------------------------------------------------------
@@ -104,7 +105,13 @@ def handover_export(request, pk: int):
     response = render(
         request,
         "offboarding/handover_export.html",
-        {"case": case, "client": case.client, "form": form, "steps": case_steps(case)},
+        {
+            "case": case,
+            "client": case.client,
+            "form": form,
+            "steps": case_steps(case),
+            "made_in_request": made_in_request(),
+        },
     )
     response["Cache-Control"] = "no-store"
     return response
@@ -140,6 +147,7 @@ def letter(request, pk: int):
             "steps": case_steps(case),
             "reasons": reasons,
             "reason": reason,
+            "made_in_request": made_in_request(),
         },
     )
 

@@ -134,7 +134,7 @@ def outcome(request, case: Offboarding):
             "commitments": call_plan.commitments,
             "pushback": call_plan.pushback,
         }
-    form = CallOutcomeForm(request.POST or None, initial=initial)
+    form = CallOutcomeForm(request.POST or None, initial=initial, call=call_plan)
     return _form_step(
         request,
         case=case,

@@ -90,13 +90,13 @@ def test_staff_proposes_manager_approves_lead_completes(
     page.goto(f"{url}/offboardings/")
     page.get_by_role("link", name="Vantage Motors Regional").click()
 
-    page.get_by_role("link", name="Contract review").click()
+    page.get_by_role("link", name="Contract review", exact=True).click()
     page.get_by_label("Immediately").check()
     submit(page, "Calculate and save")
     expect(page.get_by_role("alert")).to_contain_text("the contract requires 30")
     expect(page.get_by_text("Effective end date")).to_be_visible()
 
-    page.get_by_role("link", name="Deliverables").click()
+    page.get_by_role("link", name="Deliverables", exact=True).click()
     page.get_by_label("Name").fill("Spring campaign landing page")
     page.get_by_label("Client's answer").select_option(label="Still needed")
     page.get_by_label("Decision").select_option(label="Hand over unfinished")
@@ -107,18 +107,26 @@ def test_staff_proposes_manager_approves_lead_completes(
     submit(page, "Mark deliverables settled")
     expect(page.get_by_role("status").first).to_contain_text("Deliverables step done")
 
-    page.get_by_role("link", name="Call planning").click()
-    page.get_by_label("Channel").select_option(label="E-mail only")
-    when = (timezone.localtime() + datetime.timedelta(days=2)).strftime("%Y-%m-%dT10:00")
+    page.get_by_role("link", name="Call planning", exact=True).click()
+    # E-mail is not offered: the help text says why a call is needed.
+    assert "E-mail only" not in page.get_by_label("Channel").inner_text()
+    expect(page.get_by_text("that is why e-mail is not offered")).to_be_visible()
+    # The call took place an hour ago (the outcome is recorded below).
+    when = (timezone.localtime() - datetime.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
     page.get_by_label("Date and time").fill(when)
-    submit(page, "Save call plan")
-    expect(page.get_by_text("A bare e-mail is not enough")).to_be_visible()
     page.get_by_label("Channel").select_option(label="Video call")
     page.get_by_label("Talking points", exact=True).fill(
         "Decision is final. Smooth handover. Referral."
     )
     page.get_by_label("Recommended provider").fill("Keystone Automotive Marketing")
     page.get_by_label("Talking points written").check()
+    page.get_by_label("Script rehearsed").check()
+    submit(page, "Save call plan")
+    # No script yet: nothing to rehearse. Save, read the generated script, then tick.
+    expect(page.get_by_text("There is no script yet to rehearse")).to_be_visible()
+    page.get_by_label("Script rehearsed").uncheck()
+    submit(page, "Save call plan")
+    expect(page.get_by_role("status").first).to_contain_text("Call plan saved")
     page.get_by_label("Script rehearsed").check()
     page.get_by_label("Agreed internally").check()
     submit(page, "Save call plan")
@@ -128,7 +136,7 @@ def test_staff_proposes_manager_approves_lead_completes(
     assert "Keystone Automotive Marketing" in script
     assert "INTERNAL-ONLY" not in script and "voicemail" not in script
 
-    page.get_by_role("link", name="Call outcome").click()
+    page.get_by_role("link", name="Call outcome", exact=True).click()
     page.get_by_label("Yes, it was held").check()
     page.get_by_label("When it was held").fill(timezone.localtime().strftime("%Y-%m-%dT%H:%M"))
     page.get_by_label("How the client reacted").select_option(label="Upset")
@@ -136,7 +144,7 @@ def test_staff_proposes_manager_approves_lead_completes(
     submit(page, "Record outcome")
     expect(page.get_by_role("status").first).to_contain_text("The decision stands")
 
-    page.get_by_role("link", name="Handover contents").click()
+    page.get_by_role("link", name="Handover contents", exact=True).click()
     page.get_by_role("link", name="Add a credential").click()
     page.get_by_label("System").fill("Google Ads")
     page.get_by_label("Username").fill("ads@vantage.example")
@@ -158,14 +166,14 @@ def test_staff_proposes_manager_approves_lead_completes(
     submit(page, "Mark handover contents complete")
     expect(page.get_by_role("status").first).to_contain_text("Handover contents complete")
 
-    page.get_by_role("link", name="Handover contents").click()
+    page.get_by_role("link", name="Handover contents", exact=True).click()
     page.get_by_role("link", name="Export the handover PDF…").click()
     page.get_by_label("Leave the secrets out", exact=False).check()
     submit(page, "Export handover")
     expect(page.locator("#documents-panel")).to_contain_text("Handover v1")
     expect(page.locator("#documents-panel")).to_contain_text("Ready")
 
-    page.get_by_role("link", name="Close-out").click()
+    page.get_by_role("link", name="Close-out", exact=True).click()
     for label in (
         "Agency access to the client's systems revoked",
         "Ownership of accounts transferred",

@@ -181,6 +181,8 @@ def world_post_data(name: str, world) -> dict:
             "duration_minutes": "30",
             "channel": CallPlan.Channel.PHONE,
             "agency_attendees": [world["working"].client.account_lead.pk],
+            "talking_points": "- The decision, said once.",
+            "script": "Our own words.",
             "points_written": "on",
             "rehearsed": "on",
             "agreed_internally": "on",
@@ -433,7 +435,7 @@ def test_the_review_page_warns_when_the_notice_period_is_cut_short(
     assert "gives 0 days' notice; the contract requires 30" in page
 
 
-def test_choosing_email_for_the_call_is_refused_with_the_explanation(client, working_case, lead):
+def test_email_posted_for_the_call_is_refused(client, working_case, lead):
     client.force_login(lead)
     response = client.post(
         reverse("offboarding:call", args=[working_case.pk]),
@@ -445,11 +447,11 @@ def test_choosing_email_for_the_call_is_refused_with_the_explanation(client, wor
         },
     )
     assert response.status_code == 200
-    assert CallPlan.EMAIL_REFUSED in body_of(response)
+    assert "Select a valid choice" in body_of(response)
     assert not CallPlan.objects.filter(case=working_case).exists()
 
 
-def test_the_call_form_refuses_email_with_the_explanation(working_case, lead):
+def test_the_call_form_does_not_take_email(working_case, lead):
     form = CallPlanForm(
         data={
             "scheduled_at": "2026-12-03T10:00",
@@ -460,7 +462,7 @@ def test_the_call_form_refuses_email_with_the_explanation(working_case, lead):
         case=working_case,
     )
     assert not form.is_valid()
-    assert form.errors["channel"] == [CallPlan.EMAIL_REFUSED]
+    assert "Select a valid choice" in form.errors["channel"][0]
 
 
 def test_a_refused_completion_tells_the_lead_what_is_left(client, working_case, lead):
