@@ -78,8 +78,9 @@ def test_a_revealed_secret_can_be_hidden_and_revealing_again_is_audited_again(
 
 @pytest.mark.django_db(transaction=True)
 def test_a_document_button_is_busy_while_the_document_is_made(
-    page, live_server, login, lead, planned_case
+    page, live_server, login, lead, planned_case, settings
 ):
+    settings.CELERY_TASK_ALWAYS_EAGER = True  # the embedded default, whatever CI's broker
     login(page, lead)
     page.goto(f"{live_server.url}/offboardings/{planned_case.pk}/")
     expect(page.get_by_text("Documents are made while you wait")).to_be_visible()
