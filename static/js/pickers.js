@@ -7,6 +7,12 @@
     if (select.tomselect || typeof window.TomSelect !== "function") {
       return;
     }
+    // Tom Select moves the label to its own search box; the original select stays in the
+    // page, hidden, and keeps its name for assistive technology.
+    var label = select.id ? document.querySelector('label[for="' + select.id + '"]') : null;
+    if (label && !select.hasAttribute("aria-label")) {
+      select.setAttribute("aria-label", label.textContent.replace(/\*\s*$/, "").trim());
+    }
     new window.TomSelect(select, {
       plugins: ["remove_button", "checkbox_options"],
       hidePlaceholder: true,

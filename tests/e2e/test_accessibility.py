@@ -138,14 +138,27 @@ def pages_for(role: str, agency: dict) -> list[str]:
         *(f"/clients/{client.pk}/?tab={tab}" for tab in CLIENT_TABS),
         f"/clients/{client.pk}/incidents/{incident.pk}/",
         f"/clients/{client.pk}/incidents/new/",
+        f"/clients/{client.pk}/repair-attempts/new/",
         f"/offboardings/{ready.pk}/",
+        f"/offboardings/{ready.pk}/history/",
         f"/offboardings/{started.pk}/",
         f"/offboardings/{proposed.pk}/decision/",
         "/offboardings/",
         "/offboardings/?show=closed",
     ]
-    if role != "staff":  # only the lead and managers run the steps
+    if role != "staff":  # only the lead and managers run the steps and edit the record
         paths += [f"/offboardings/{ready.pk}/{step}/" for step in STEP_PATHS]
+        paths += [
+            "/clients/new/",
+            f"/clients/{client.pk}/edit/",
+            f"/clients/{client.pk}/contacts/new/",
+            f"/clients/{client.pk}/contracts/new/",
+            f"/clients/{client.pk}/invoices/new/",
+            f"/offboardings/{ready.pk}/credentials/new/",
+            f"/offboardings/{ready.pk}/assets/new/",
+            f"/offboardings/{ready.pk}/documents/handover/",
+            f"/offboardings/{ready.pk}/documents/letter/",
+        ]
     if role == "manager":
         paths.append("/approvals/")
     return paths
