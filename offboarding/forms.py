@@ -300,8 +300,11 @@ class CallOutcomeForm(forms.Form):
                 self.add_error("held_at", problem)
             if not data.get("reaction"):
                 self.add_error("reaction", "Record how the client reacted.")
-        if data.get("held") == CallPlan.Held.RESCHEDULED and not data.get("rescheduled_to"):
-            self.add_error("rescheduled_to", "Enter the new date and time.")
+        if data.get("held") == CallPlan.Held.RESCHEDULED:
+            if not data.get("rescheduled_to"):
+                self.add_error("rescheduled_to", "Enter the new date and time.")
+            elif data["rescheduled_to"] <= timezone.now():
+                self.add_error("rescheduled_to", steps.RESCHEDULED_IN_THE_PAST)
         for name in ("held_at", "rescheduled_to"):
             try:
                 within_years(data.get(name), 2)

@@ -263,8 +263,12 @@ def call_script_regenerate(*, actor: User, case: Offboarding) -> CallPlan:
         if call is None:
             raise Refused("Plan the call first.")
         call.script = _script(case, actor, call)
-        call.save(update_fields=["script"])
+        call.rehearsed = False  # a new script has not been rehearsed yet
+        call.save(update_fields=["script", "rehearsed"])
     return call
+
+
+RESCHEDULED_IN_THE_PAST = "A call is rescheduled to a time still to come."
 
 
 def held_at_problem(call: CallPlan | None, held_at: dt.datetime) -> str:
@@ -315,6 +319,8 @@ def call_outcome_record(
         elif held == CallPlan.Held.RESCHEDULED:
             if rescheduled_to is None:
                 raise Refused("Enter the new date and time of the call.")
+            if rescheduled_to <= timezone.now():
+                raise Refused(RESCHEDULED_IN_THE_PAST)
             call.scheduled_at = rescheduled_to
         call.held = held
         call.reaction = reaction

@@ -291,3 +291,42 @@ def test_document_buttons_show_a_busy_state_and_the_page_says_it_waits(
     assert "Documents are made while you wait" in body
     assert "It is made while you wait" in export
     assert 'data-busy="Exporting…"' in export
+
+
+def test_a_call_cannot_be_rescheduled_into_the_past(working_case, lead):
+    case = working_case
+    services.call_plan_save(
+        actor=lead,
+        case=case,
+        scheduled_at=timezone.now() - dt.timedelta(hours=2),
+        channel="video",
+        points_written=True,
+        talking_points="Points",
+        script="Script",
+        rehearsed=True,
+        agreed_internally=True,
+    )
+    with pytest.raises(Refused, match="still to come"):
+        services.call_outcome_record(
+            actor=lead,
+            case=case,
+            held="rescheduled",
+            rescheduled_to=timezone.now() - dt.timedelta(hours=1),
+        )
+
+
+def test_generating_the_script_again_unticks_rehearsed(working_case, lead):
+    services.call_plan_save(
+        actor=lead,
+        case=working_case,
+        scheduled_at=timezone.now() + dt.timedelta(days=1),
+        channel="video",
+        points_written=True,
+        talking_points="Points",
+        script="Our own words",
+        rehearsed=True,
+        agreed_internally=True,
+    )
+    call = services.call_script_regenerate(actor=lead, case=working_case)
+    assert call.script != "Our own words"
+    assert call.rehearsed is False
