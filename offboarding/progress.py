@@ -151,9 +151,10 @@ def current_handover_export_exists(case: Offboarding) -> bool:
     return exports.exists()
 
 
-def missing_for_completion(case: Offboarding) -> list[str]:
-    """What is still to do before an in-progress case may be completed (empty: nothing)."""
-    missing = [step.title for step in steps(case) if not step.done]
+def missing_for_completion(case: Offboarding, *, case_steps: list[Step] | None = None) -> list[str]:
+    """What is still to do before an in-progress case may be completed (empty: nothing).
+    A page that has the case's steps already passes them in."""
+    missing = [step.title for step in case_steps or steps(case) if not step.done]
     if not current_handover_export_exists(case):
         missing.append("export the handover PDF (after its contents are complete)")
     return missing

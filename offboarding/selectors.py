@@ -76,9 +76,7 @@ def with_step_data(queryset: QuerySet[Offboarding]) -> QuerySet[Offboarding]:
 
 
 def open_cases_for_user(user: User) -> QuerySet[Offboarding]:
-    return with_step_data(cases_for_user(user).filter(status__in=Offboarding.OPEN_STATES)).order_by(
-        "created_at", "pk"
-    )
+    return with_step_data(cases_for_user(user).open()).order_by("created_at", "pk")
 
 
 def awaiting_decision(user: User) -> QuerySet[Offboarding]:
@@ -104,12 +102,14 @@ def case_steps(case: Offboarding, *, user: User | None = None) -> list[Step]:
         "decision": url("decide"),
     }
     runs_steps = user is None or permissions.can_run_steps(user, case)
-    return [
-        replace(step, url=pages[step.key] if step.key in pages else url(step.key))
-        if step.key in pages or runs_steps
-        else step
-        for step in progress.steps(case)
-    ]
+    linked = []
+    for step in progress.steps(case):
+        if step.key in pages:
+            step = replace(step, url=pages[step.key])
+        elif runs_steps:  # the guided steps' pages are for those who run them
+            step = replace(step, url=url(step.key))
+        linked.append(step)
+    return linked
 
 
 @dataclass(frozen=True)

@@ -105,18 +105,32 @@ def case_start(request, client_pk: int):
     """Draft a proposal to end the relationship with a client."""
     client = client_for_user(request.user, client_pk)
     permissions.PROPOSE.check(request.user, client)
-    existing = client.cases.filter(status__in=Offboarding.OPEN_STATES).first()
+    existing = client.cases.open().first()
     if existing:
         messages.info(request, f"{client.name} already has an open offboarding case.")
         return redirect(_case_url(existing))
     form = ProposalForm(request.POST or None, client=client)
+
+    def save(data: dict) -> Offboarding:
+        return services.offboarding_open(actor=request.user, client=client, **data)
+
+    return _proposal_page(
+        request,
+        form,
+        save,
+        {"client": client},
+        draft_saved="Draft saved. Submit it when the team agrees.",
+    )
+
+
+def _proposal_page(request, form, save, context: dict, *, draft_saved: str):
+    """The proposal form, new or edited: save the draft, and submit it when asked."""
     if request.method == "POST" and form.is_valid():
+        submit = "submit" in request.POST
         try:
             with once(request) as submitted:
-                case = services.offboarding_open(
-                    actor=request.user, client=client, **form.cleaned_data
-                )
-                if "submit" in request.POST:
+                case = save(form.cleaned_data)
+                if submit:
                     services.offboarding_submit(actor=request.user, case=case)
                 remember(submitted, _case_url(case))
         except AlreadySubmitted as first:
@@ -126,14 +140,12 @@ def case_start(request, client_pk: int):
         else:
             messages.success(
                 request,
-                "Proposal submitted: the managers have been told."
-                if "submit" in request.POST
-                else "Draft saved. Submit it when the team agrees.",
+                "Proposal submitted: the managers have been told." if submit else draft_saved,
             )
             return redirect(_case_url(case))
     elif request.method == "POST":
         messages.error(request, "Please correct the errors below; nothing was saved.")
-    return render(request, "offboarding/proposal.html", {"client": client, "form": form})
+    return render(request, "offboarding/proposal.html", {**context, "form": form})
 
 
 def case_detail(request, pk: int):
@@ -157,7 +169,7 @@ def case_detail(request, pk: int):
             "can_edit_proposal": permissions.can_edit_proposal(user, case),
             "cancel_form": ReasonForm(),
             # What completion still needs, from the rule completion itself checks.
-            "still_to_do": progress.missing_for_completion(case)
+            "still_to_do": progress.missing_for_completion(case, case_steps=steps)
             if case.status == Offboarding.Status.IN_PROGRESS
             else [],
             **({"docs": _documents_context(case)} if permissions.can_run_steps(user, case) else {}),
@@ -176,25 +188,12 @@ def proposal_edit(request, pk: int):
     case = case_for_user(request.user, pk)
     permissions.EDIT_PROPOSAL.check(request.user, case)
     form = ProposalForm(request.POST or None, instance=case, client=case.client)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.offboarding_update_proposal(actor=request.user, case=case, **form.cleaned_data)
-            if "submit" in request.POST:
-                services.offboarding_submit(actor=request.user, case=case)
-        except Refused as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(
-                request,
-                "Proposal submitted: the managers have been told."
-                if "submit" in request.POST
-                else "Draft saved.",
-            )
-            return redirect(_case_url(case))
-    elif request.method == "POST":
-        messages.error(request, "Please correct the errors below; nothing was saved.")
-    return render(
-        request, "offboarding/proposal.html", {"client": case.client, "case": case, "form": form}
+
+    def save(data: dict) -> Offboarding:
+        return services.offboarding_update_proposal(actor=request.user, case=case, **data)
+
+    return _proposal_page(
+        request, form, save, {"client": case.client, "case": case}, draft_saved="Draft saved."
     )
 
 
