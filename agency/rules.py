@@ -18,9 +18,6 @@ class Rule:
     test: Callable[..., bool]
     refusal: str
 
-    def allows(self, *args) -> bool:
-        return bool(self.test(*args))
-
     def check(self, *args) -> None:
         """Raise Refused with this rule's message unless the rule allows it."""
         if not self.test(*args):
