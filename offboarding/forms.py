@@ -329,6 +329,7 @@ class CredentialForm(forms.ModelForm):
             "recovery_note": forms.Textarea(attrs={"rows": 2}),
         }
 
+    field_order = [*steps.CREDENTIAL_FIELDS[:5], "remove_recovery_note"]  # beside the note
     remove_recovery_note = forms.BooleanField(
         label="Remove the stored 2FA / recovery note", required=False
     )

@@ -798,3 +798,20 @@ def test_a_new_credential_marks_its_secret_required(client, working_case, lead):
         + page.split('name="secret"')[1].split(">")[0]
     )
     assert "required" in secret_input
+
+
+def test_a_rejected_credential_form_keeps_what_was_typed_but_the_secret(client, working_case, lead):
+    client.force_login(lead)
+    response = client.post(
+        reverse("offboarding:credential_create", args=[working_case.pk]),
+        {
+            "system": "Registrar",
+            "username": "",
+            "secret": "typed-secret",
+            "recovery_note": "PIN 44",
+        },
+    )
+    page = body_of(response)
+    assert response.status_code == 200
+    assert "Registrar" in page and "PIN 44" in page
+    assert "typed-secret" not in page  # a password is never sent back, even one just typed
