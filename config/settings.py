@@ -81,10 +81,14 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "agency.middleware.SessionRenewalMiddleware",
+    # The browser's language before login (and for the login page itself) ...
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # ... and the signed-in user's own choice after it.
+    "agency.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -172,7 +176,24 @@ CLEANBREAK_ENCRYPTION_KEYS = _required_in_production(
 ) or ["ZGV2LW9ubHktaW5zZWN1cmUta2V5LWNsZWFuYnJlYWs="]  # development only, never in production
 
 # --- Internationalisation ---------------------------------------------------------------
-LANGUAGE_CODE = "en-gb"
+# The interface and the documents speak these languages (translations under locale/, see
+# locale/README.md). A signed-in user's own choice wins; before login the browser's
+# Accept-Language decides; a client's documents follow the client's language.
+LANGUAGES = [
+    ("en-gb", "English"),
+    ("nl", "Nederlands"),
+    ("it", "Italiano"),
+    ("hu", "Magyar"),
+]
+# The agency's default language: new clients get it, and it is the fallback for everyone.
+LANGUAGE_CODE = env.str("CLEANBREAK_LANGUAGE", default="en-gb")
+if LANGUAGE_CODE not in dict(LANGUAGES):
+    raise ImproperlyConfigured(
+        f"CLEANBREAK_LANGUAGE must be one of {', '.join(dict(LANGUAGES))}, not {LANGUAGE_CODE!r}."
+    )
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our own date formats where Django's differ from how we want pages to read.
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = env.str("DJANGO_TIME_ZONE", default="Europe/London")
 USE_I18N = True
 USE_TZ = True

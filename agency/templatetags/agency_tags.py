@@ -3,6 +3,7 @@ import uuid
 from django import template
 from django.utils.html import format_html
 
+from agency import formatting
 from agency.once import FIELD
 
 register = template.Library()
@@ -12,3 +13,17 @@ register = template.Library()
 def form_once():
     """A hidden one-time token: the same form posted twice is saved once."""
     return format_html('<input type="hidden" name="{}" value="{}">', FIELD, uuid.uuid4().hex)
+
+
+@register.filter
+def money(amount, currency):
+    """`{{ invoice.amount|money:client.currency }}`: the amount as the active language writes
+    it, with the currency sign in its place ("€ 1.234,50", "1 234,50 Ft")."""
+    return formatting.money(amount, currency)
+
+
+@register.filter
+def long_date(value):
+    """`{{ review.effective_end|long_date }}`: the date in full, as a native writes it in a
+    letter ("2 december 2026", "2 dicembre 2026", "2026. december 2.")."""
+    return formatting.long_date(value)
