@@ -11,6 +11,7 @@ import time
 
 from django.conf import settings
 from django.shortcuts import render
+from django.utils import translation
 
 from .errors import NotVisible
 from .services import refusal_record
@@ -104,3 +105,20 @@ def _megabytes(size: int) -> str:
     if tenths % 10 == 0:
         return f"{tenths // 10} MB"
     return f"{tenths // 10}.{tenths % 10} MB"
+
+
+class UserLanguageMiddleware:
+    """A signed-in person reads pages in the language they chose (User.language); before
+    login, and for someone who chose none, LocaleMiddleware's pick from the browser's
+    Accept-Language (or the language cookie) stands. LocaleMiddleware sets the response's
+    Content-Language from whatever is active when the page is done."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.language:
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = translation.get_language()
+        return self.get_response(request)

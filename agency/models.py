@@ -1,7 +1,14 @@
 """The agency's own people and the audit log."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+def default_language() -> str:
+    """The agency's default language (CLEANBREAK_LANGUAGE): new clients start with it."""
+    return settings.LANGUAGE_CODE
 
 
 class User(AbstractUser):
@@ -11,6 +18,13 @@ class User(AbstractUser):
         MANAGER = "manager", "Manager"
 
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.STAFF)
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("The language of your pages and e-mails. Empty: as your browser asks."),
+    )
 
     class Meta:
         ordering = ["first_name", "last_name", "username"]

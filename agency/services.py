@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -91,3 +92,13 @@ def assign_fields(obj, fields: dict, *, allowed: tuple[str, ...]) -> None:
         raise TypeError(f"{type(obj).__name__}: may not set {', '.join(unknown)} here.")
     for name, value in fields.items():
         setattr(obj, name, value)
+
+
+def user_set_language(*, actor: User, language: str) -> User:
+    """Keep a person's language for their pages and e-mails ("" follows the browser)."""
+    if language and language not in dict(settings.LANGUAGES):
+        raise ValueError(f"Unknown language {language!r}.")
+    if actor.language != language:
+        actor.language = language
+        actor.save(update_fields=["language"])
+    return actor

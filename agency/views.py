@@ -1,9 +1,13 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.http import JsonResponse
+from django.http import HttpResponseRedirect, JsonResponse
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from . import health
+from .services import user_set_language
 
 
 @login_not_required
@@ -15,3 +19,31 @@ def healthz(request):
     return JsonResponse(
         {"status": "ok" if healthy else "unhealthy", **checks}, status=200 if healthy else 503
     )
+
+
+@login_not_required
+@require_POST
+def language_switch(request):
+    """Switch the interface language: kept on the person (and in a cookie, so the login page
+    speaks it too), then back to the page they were on. An unknown language is ignored."""
+    language = request.POST.get("language", "")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    if language not in dict(settings.LANGUAGES):
+        return response
+    if request.user.is_authenticated:
+        user_set_language(actor=request.user, language=language)
+    translation.activate(language)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite="Lax",
+        secure=request.is_secure(),
+        httponly=True,
+    )
+    return response

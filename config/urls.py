@@ -13,6 +13,7 @@ urlpatterns = [
         "accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/language/", agency_views.language_switch, name="language_switch"),
     path(
         "accounts/password/",
         auth_views.PasswordChangeView.as_view(),
