@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -79,7 +80,12 @@ class AuditEvent(models.Model):
     )
     actor_name = models.CharField(max_length=150, blank=True)
     action = models.CharField(max_length=32, choices=Action.choices)
+    # What happened, in English (admin, search, and events from before translation). A
+    # new event also keeps its message id and parameters so that each reader sees it in
+    # their own language: see `text`.
     summary = models.CharField(max_length=300)
+    message = models.CharField(max_length=300, blank=True)
+    params = models.JSONField(default=dict, blank=True)
     client_id = models.BigIntegerField(null=True, blank=True)
     case_id = models.BigIntegerField(null=True, blank=True)
     object_type = models.CharField(max_length=64, blank=True)
@@ -100,6 +106,24 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name or 'system'}: {self.summary}"
+
+    @property
+    def text(self) -> str:
+        """The summary in the reader's (active) language. Parameters named *_label are
+        themselves messages (a category, a status) and are translated too; an event written
+        before messages were kept, or whose message no longer fits, shows its summary."""
+        if not self.message:
+            return self.summary
+        if not self.params:
+            return gettext(self.message)
+        params = {
+            key: gettext(value) if key.endswith("_label") and isinstance(value, str) else value
+            for key, value in (self.params or {}).items()
+        }
+        try:
+            return gettext(self.message) % params
+        except (KeyError, ValueError, TypeError):
+            return self.summary
 
     def save(self, *args, **kwargs):
         if self.pk is not None and not self._state.adding:

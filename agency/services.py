@@ -6,7 +6,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_noop
 
 from .models import AuditEvent, User
 from .net import client_address
@@ -17,6 +18,7 @@ def audit_record(
     actor: User | None,
     action: str,
     summary: str,
+    summary_args: dict | None = None,
     client_id: int | None = None,
     case_id: int | None = None,
     obj=None,
@@ -25,12 +27,27 @@ def audit_record(
     comment: str = "",
     request: HttpRequest | None = None,
 ) -> AuditEvent:
-    """Append one event to the audit log. Call it inside the transaction of the change."""
+    """Append one event to the audit log. Call it inside the transaction of the change.
+
+    `summary` is a message id marked with gettext_noop, filled with `summary_args` by
+    name: `summary=gettext_noop("Client %(name)s added"), summary_args={"name": ...}`. It is
+    kept untranslated and shown in each reader's language (AuditEvent.text). An argument
+    named *_label is a message itself (e.g. a category's label) and is kept as its English
+    message id, whatever language the writer works in.
+    """
+    with translation.override(None):
+        args = {
+            key: str(value) if key.endswith("_label") else value
+            for key, value in (summary_args or {}).items()
+        }
+        english = str(summary) % args if summary_args is not None else str(summary)
     return AuditEvent.objects.create(
         actor=actor if actor is not None and actor.pk else None,
         actor_name=actor.display_name if actor is not None and actor.pk else "",
         action=action,
-        summary=summary[:300],
+        summary=english[:300],
+        message=str(summary)[:300],
+        params=args,
         client_id=client_id,
         case_id=case_id,
         object_type=obj._meta.model_name if obj is not None else "",
@@ -61,7 +78,9 @@ def refusal_record(
     The earlier event is looked up in the audit log itself, which every web process
     shares (the configured cache is per process).
     """
-    summary = f"Refused {request.method} {request.path[:200]}"
+    message = gettext_noop("Refused %(method)s %(path)s")
+    args = {"method": request.method, "path": request.path[:200]}
+    summary = message % args
     actor = actor if actor is not None and actor.pk else None
     recent = AuditEvent.objects.filter(
         action=AuditEvent.Action.ACCESS_DENIED,
@@ -77,7 +96,8 @@ def refusal_record(
     return audit_record(
         actor=actor,
         action=AuditEvent.Action.ACCESS_DENIED,
-        summary=summary,
+        summary=message,
+        summary_args=args,
         client_id=client_id,
         case_id=case_id,
         request=request,

@@ -2,6 +2,7 @@
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
+from django.utils.translation import gettext_noop
 
 from .models import AuditEvent
 from .services import audit_record
@@ -9,14 +10,22 @@ from .services import audit_record
 
 @receiver(user_logged_in)
 def _logged_in(sender, request, user, **kwargs):
-    audit_record(actor=user, action=AuditEvent.Action.LOGIN, summary="Logged in", request=request)
+    audit_record(
+        actor=user,
+        action=AuditEvent.Action.LOGIN,
+        summary=gettext_noop("Logged in"),
+        request=request,
+    )
 
 
 @receiver(user_logged_out)
 def _logged_out(sender, request, user, **kwargs):
     if user is not None:
         audit_record(
-            actor=user, action=AuditEvent.Action.LOGOUT, summary="Logged out", request=request
+            actor=user,
+            action=AuditEvent.Action.LOGOUT,
+            summary=gettext_noop("Logged out"),
+            request=request,
         )
 
 
@@ -27,6 +36,7 @@ def _login_failed(sender, credentials, request=None, **kwargs):
     audit_record(
         actor=None,
         action=AuditEvent.Action.LOGIN_FAILED,
-        summary=f"Failed login for “{username}”",
+        summary=gettext_noop("Failed login for “%(username)s”"),
+        summary_args={"username": username},
         request=request,
     )

@@ -294,7 +294,7 @@ def client_timeline(client: Client, *, limit: int = 200) -> list[TimelineEntry]:
             TimelineEntry(
                 when=event.created_at,
                 kind="event",
-                title=event.summary,
+                title=event.text,
                 detail=event.comment,
                 actor=event.actor_name,
             )

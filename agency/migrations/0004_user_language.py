@@ -4,15 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('agency', '0003_submitted_form'),
+        ("agency", "0003_submitted_form"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='language',
-            field=models.CharField(blank=True, choices=[('en-gb', 'English'), ('nl', 'Nederlands'), ('it', 'Italiano'), ('hu', 'Magyar')], help_text='The language of your pages and e-mails. Empty: as your browser asks.', max_length=8, verbose_name='language'),
+            model_name="user",
+            name="language",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("en-gb", "English"),
+                    ("nl", "Nederlands"),
+                    ("it", "Italiano"),
+                    ("hu", "Magyar"),
+                ],
+                help_text="The language of your pages and e-mails. Empty: as your browser asks.",
+                max_length=8,
+                verbose_name="language",
+            ),
         ),
     ]
