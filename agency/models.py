@@ -107,6 +107,14 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name or 'system'}: {self.summary}"
 
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise TypeError("The audit log is append-only: events cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("The audit log is append-only: events cannot be deleted.")
+
     @property
     def text(self) -> str:
         """The summary in the reader's (active) language. Parameters named *_label are
@@ -124,14 +132,6 @@ class AuditEvent(models.Model):
             return gettext(self.message) % params
         except (KeyError, ValueError, TypeError):
             return self.summary
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not self._state.adding:
-            raise TypeError("The audit log is append-only: events cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("The audit log is append-only: events cannot be deleted.")
 
 
 class SubmittedForm(models.Model):
