@@ -383,7 +383,7 @@ def main() -> int:
             )
         )
         print(rows[-1], flush=True)
-        body = default_letter_text(letter_case, reason=letter_reasons(letter_case)[0])
+        body = default_letter_text(letter_case, reason=letter_reasons(letter_case)[0][0])
         rows.append(
             batch(builder, worker, "letter", letter_case, Document.Kind.LETTER, args.letters, body)
         )

@@ -9,6 +9,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 
 from agency.fields import EncryptedFileField, EncryptedTextField
 
@@ -443,3 +444,30 @@ class Document(models.Model):
             self.Kind.DOSSIER: "internal-dossier",
         }[self.kind]
         return f"{prefix}-{slug}-v{self.version}.pdf"
+
+
+class Wording(models.Model):
+    """The agency's own wording of the letter or the call script in one language. Each save is
+    a new row, so every version is kept; the newest is in use (the shipped default until the
+    first save). See offboarding.documents.wording."""
+
+    class Kind(models.TextChoices):
+        LETTER = "letter", _("Termination letter")
+        SCRIPT = "script", _("Call script")
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES)
+    body = models.TextField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "language", "-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["kind", "language", "-created_at"], name="wording_current_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.language}), {self.created_at:%Y-%m-%d %H:%M}"

@@ -22,7 +22,7 @@ from clients.models import Client, Contract
 
 from .. import permissions
 from ..models import Asset, CallPlan, ContractReview, Credential, Deliverable, Offboarding
-from ..script import generate_script
+from ..documents.script import generate_script
 from ._common import audit, reopen_handover, step_guard
 
 # --- Contract review ------------------------------------------------------------------------

@@ -413,7 +413,7 @@ EDITED_LINE = "We add a personal word: thank you, Hanna, for the Tuesday calls."
 
 @pytest.fixture
 def letter_body(handover_case):
-    reason = letter_reasons(handover_case)[0]
+    reason = letter_reasons(handover_case)[0][0]
     return default_letter_text(handover_case, reason=reason) + "\n\n" + EDITED_LINE
 
 
@@ -629,7 +629,7 @@ def _leaks(text: str) -> list[str]:
 
 def test_no_internal_text_reaches_the_handover_or_the_letter(leaky_case):
     handover = request_and_render(leaky_case, K.HANDOVER)
-    reason = letter_reasons(leaky_case)[0]
+    reason = letter_reasons(leaky_case)[0][0]
     body = default_letter_text(leaky_case, reason=reason)
     letter = request_and_render(leaky_case, K.LETTER, body=body)
 

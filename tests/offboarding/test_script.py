@@ -16,7 +16,7 @@ from django.utils import timezone
 from clients.models import Incident
 from offboarding import services
 from offboarding.models import CallPlan
-from offboarding.script import NEUTRAL_CONCERNS
+from offboarding.documents.script import NEUTRAL_CONCERNS
 from tests.factories import ClientFactory, ContactFactory, IncidentFactory
 
 from .conftest import INTERNAL_MARKERS
