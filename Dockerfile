@@ -19,7 +19,8 @@ COPY offboarding ./offboarding
 COPY demo ./demo
 RUN pip install .
 COPY . .
-RUN DJANGO_DEBUG=true python manage.py collectstatic --noinput \
+RUN pybabel compile --directory locale --domain django \
+ && DJANGO_DEBUG=true python manage.py collectstatic --noinput \
  && mkdir -p /app/var/media && chown -R cleanbreak /app/var && chmod 700 /app/var/media
 
 USER cleanbreak

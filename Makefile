@@ -8,7 +8,11 @@ export PORT
 # The embedded default for local runs: SQLite under var/, tasks run eagerly.
 DEV_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-true}
 
-.PHONY: run test lint format worker install dev-install migrate demo seed bench backup restore clean
+.PHONY: run test lint format worker install dev-install migrate demo seed bench backup restore clean messages translations
+
+# Compiled translations (locale/<language>/LC_MESSAGES/django.mo), rebuilt when their .po
+# changes. Babel compiles them, so no system gettext is needed to run or test.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,9 +28,21 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed
 
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po | $(VENV)/.installed
+	$(BIN)/pybabel compile --statistics -l $* -i $< -o $@
+
+## Compile the translations (make run and make test do it).
+messages: $(MO_FILES)
+
+## For translators: gather every marked message into locale/*/LC_MESSAGES/django.po (needs
+## GNU gettext), then translate the new entries and run `make messages`.
+translations: install
+	$(DEV_ENV) $(BIN)/python manage.py makemessages -l nl -l it -l hu --no-obsolete --no-location \
+	  --ignore 'tests/*' --ignore 'bench/*' --ignore 'demo/*' --ignore 'var/*' --ignore 'static/*'
+
 dev-install: $(VENV)/.installed-dev
 
-migrate: install
+migrate: install messages
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
 
 demo: migrate
@@ -38,7 +54,7 @@ run: demo
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 ## Lint, then the whole test suite.
-test: dev-install lint
+test: dev-install messages lint
 	$(DEV_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: dev-install

@@ -73,12 +73,13 @@ def test_django_reads_the_compiled_catalogue(language):
         assert translation.gettext("Clients") != "Clients"
 
 
-def test_the_catalogues_hold_every_marked_message(tmp_path, settings):
+def test_the_catalogues_hold_every_marked_message(tmp_path, settings, monkeypatch):
     """Extract the messages afresh (Django's makemessages) and compare: a string marked in
     the code but missing from a catalogue would reach the reader in English."""
     if shutil.which("xgettext") is None:
         missing("GNU gettext (xgettext) is not installed")
     settings.LOCALE_PATHS = [tmp_path]
+    monkeypatch.chdir(settings.BASE_DIR)
     call_command(
         "makemessages",
         locale=["nl"],
