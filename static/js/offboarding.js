@@ -4,8 +4,14 @@
 (function () {
   "use strict";
 
-  // --- Busy state: a button with data-busy="Working…" that starts work is disabled
-  // and shows a spinner until the page changes (a form post) or htmx answers.
+  // --- Busy state: a button with data-busy="…" (its busy text, translated by the
+  // template) that starts work is disabled and shows a spinner until the page changes
+  // (a form post) or htmx answers. A button with an empty data-busy shows the page's
+  // translated default, <html data-busy-text="…"> from base.html.
+  function busyText(button) {
+    return button.dataset.busy || document.documentElement.dataset.busyText || "…";
+  }
+
   function setBusy(button) {
     if (!button || button.dataset.busyOn) return;
     button.dataset.busyOn = "true";
@@ -13,7 +19,7 @@
     const spinner = document.createElement("span");
     spinner.className = "spinner-border spinner-border-sm me-1";
     spinner.setAttribute("aria-hidden", "true");
-    button.replaceChildren(spinner, document.createTextNode(button.dataset.busy || "Working…"));
+    button.replaceChildren(spinner, document.createTextNode(busyText(button)));
     button.setAttribute("aria-busy", "true");
     button.disabled = true;
   }

@@ -1,5 +1,7 @@
 // Searchable multi-selects: every <select multiple data-picker> becomes a Tom Select
 // (static/vendor/tom-select). Without JavaScript the plain <select multiple> still works.
+// The words come from the page, translated: data-placeholder (the search box's hint) and
+// data-no-results (shown when no name matches) on the select.
 (function () {
   "use strict";
 
@@ -16,7 +18,7 @@
     new window.TomSelect(select, {
       plugins: ["remove_button", "checkbox_options"],
       hidePlaceholder: true,
-      placeholder: "Type a name…",
+      placeholder: select.dataset.placeholder || null,
       maxOptions: null,
       closeAfterSelect: false,
       onItemAdd: function () {
@@ -25,8 +27,8 @@
         this.refreshOptions(false);
       },
       render: {
-        no_results: function () {
-          return '<div class="no-results">Nobody by that name.</div>';
+        no_results: function (data, escape) {
+          return '<div class="no-results">' + escape(select.dataset.noResults || "…") + "</div>";
         },
       },
     });

@@ -472,7 +472,7 @@ def test_payments_tab_shows_lateness_and_what_is_overdue(client, acme, staff, to
     late, average, overdue = stat_figures(page)
     assert late == "3 of 4"
     assert average == "13.3"  # (10 + 20 + 10) / 3
-    assert overdue == "EUR 1,500.00"
+    assert overdue == "€1,500.00"
     assert "invoices late in the last 12 months: 2 paid late, 1 unpaid" in page
     for number in ("OLD", "ON-TIME", "LATE-10", "LATE-20", "UNPAID", "NOT-YET-DUE"):
         assert number in page
@@ -491,7 +491,7 @@ def test_payments_tab_for_a_client_who_always_paid_on_time(client, acme, lead, t
 
     late, average, overdue = stat_figures(body_of(client.get(detail_url(acme, "payments"))))
 
-    assert (late, average, overdue) == ("0 of 1", "0.0", "EUR 0.00")
+    assert (late, average, overdue) == ("0 of 1", "0.0", "€0.00")
 
 
 # --- Contacts ------------------------------------------------------------------------------
