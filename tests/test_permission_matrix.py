@@ -210,6 +210,10 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("offboarding:document_download",      "GET"):  Row(302, 404, 403, 200, 404, 200, 404),
     ("offboarding:document_retry",         "GET"):  Row(302, 405, 405, 405, 405, 405),
     ("offboarding:document_retry",         "POST"): Row(302, 404, 403, 302, 404, 302, 404),
+    # --- offboarding: the agency's wording of letter and script (managers) ---
+    ("offboarding:wording_list",           "GET"):  Row(302, 403, 403, 403, 403, 200),
+    ("offboarding:wording_edit",           "GET"):  Row(302, 403, 403, 403, 403, 200),
+    ("offboarding:wording_edit",           "POST"): Row(302, 403, 403, 403, 403, 200),
 }
 
 # Django's own pages and the health check: not client data, checked apart. Any 302 here is
@@ -222,6 +226,8 @@ OUTSIDE_MATRIX: dict[tuple[str, str], Row] = {
     ("password_change",                    "GET"):  Row(302, 200, 200, 200, 200, 200),
     ("password_change_done",               "GET"):  Row(302, 200, 200, 200, 200, 200),
     ("healthz",                            "GET"):  Row(200, 200, 200, 200, 200, 200),
+    ("language_switch",                    "GET"):  Row(405, 405, 405, 405, 405, 405),
+    ("language_switch",                    "POST"): Row(302, 302, 302, 302, 302, 302),
     ("admin:index",                        "GET"):  Row(302, 302, 302, 302, 302, 302),
 }
 # fmt: on

@@ -7,7 +7,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from agency.models import AuditEvent
 
-PUBLIC = {"login", "healthz"}
+# The language switch is public too: the login page offers it (it sets a cookie, and a
+# signed-in person's own choice).
+PUBLIC = {"login", "healthz", "language_switch"}
 
 
 def all_patterns(resolver=None, prefix=""):
