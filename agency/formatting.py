@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from babel.dates import format_date
 from babel.numbers import format_currency
-from django.utils import translation
+from django.utils import timezone, translation
 
 
 def babel_locale(language: str | None = None) -> str:
@@ -33,5 +33,5 @@ def long_date(value: dt.date | dt.datetime | None, language: str | None = None) 
     if not value:
         return ""
     if isinstance(value, dt.datetime):
-        value = value.date()
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
     return format_date(value, format="long", locale=babel_locale(language))
