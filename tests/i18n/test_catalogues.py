@@ -102,6 +102,8 @@ BLOCKS = [
     re.compile(r"{%\s*comment\s*%}.*?{%\s*endcomment\s*%}", re.S),
     re.compile(r"<script\b.*?</script>", re.S | re.I),
     re.compile(r"<style\b.*?</style>", re.S | re.I),
+    # A PDF layout's own CSS, which the base layout puts inside its <style>.
+    re.compile(r"{%\s*block\s+(?:css|first_page|page_extra)\s*%}.*?{%\s*endblock", re.S),
     re.compile(r"<!--.*?-->", re.S),
     re.compile(r"{#.*?#}", re.S),
     re.compile(r"{{.*?}}", re.S),
