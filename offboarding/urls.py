@@ -1,11 +1,13 @@
 from django.urls import path
 
-from .views import cases, documents, steps
+from .views import cases, documents, steps, wording
 
 app_name = "offboarding"
 urlpatterns = [
     path("offboardings/", cases.case_list, name="list"),
     path("approvals/", cases.approvals, name="approvals"),
+    path("wording/", wording.wording_list, name="wording_list"),
+    path("wording/<str:kind>/<str:language>/", wording.wording_edit, name="wording_edit"),
     path("clients/<int:client_pk>/offboard/", cases.case_start, name="start"),
     path("offboardings/<int:pk>/", cases.case_detail, name="detail"),
     path("offboardings/<int:pk>/history/", cases.case_history, name="history"),
