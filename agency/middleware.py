@@ -12,6 +12,7 @@ import time
 from django.conf import settings
 from django.shortcuts import render
 from django.utils import translation
+from django.utils.formats import number_format
 
 from .errors import NotVisible
 from .services import refusal_record
@@ -100,11 +101,12 @@ class RequestSizeLimitMiddleware:
 
 
 def _megabytes(size: int) -> str:
-    """A size in words: "101 MB", or "150.1 MB" rounded up to a tenth."""
+    """A size in words: "101 MB", or "150.1 MB" rounded up to a tenth (the decimal sign as
+    the active language writes it)."""
     tenths = -(-size * 10 // (1024 * 1024))
     if tenths % 10 == 0:
         return f"{tenths // 10} MB"
-    return f"{tenths // 10}.{tenths % 10} MB"
+    return f"{number_format(tenths / 10, decimal_pos=1)} MB"
 
 
 class UserLanguageMiddleware:

@@ -14,9 +14,9 @@ def default_language() -> str:
 
 class User(AbstractUser):
     class Role(models.TextChoices):
-        STAFF = "staff", "Staff"
-        LEAD = "lead", "Account lead"
-        MANAGER = "manager", "Manager"
+        STAFF = "staff", _("Staff")
+        LEAD = "lead", _("Account lead")
+        MANAGER = "manager", _("Manager")
 
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.STAFF)
     language = models.CharField(
@@ -62,17 +62,19 @@ class AuditEvent(models.Model):
     """
 
     class Action(models.TextChoices):
-        LOGIN = "login", "Logged in"
-        LOGIN_FAILED = "login_failed", "Failed login"
-        LOGOUT = "logout", "Logged out"
-        ACCESS_DENIED = "access_denied", "Access refused"
-        CREATED = "created", "Created"
-        UPDATED = "updated", "Updated"
-        TRANSITION = "transition", "Status changed"
-        DECISION = "decision", "Decision"
-        STEP = "step", "Step completed"
-        REVEAL = "reveal", "Secret revealed"
-        DOWNLOAD = "download", "File downloaded"
+        LOGIN = "login", _("Logged in")
+        LOGIN_FAILED = "login_failed", _("Failed login")
+        LOGOUT = "logout", _("Logged out")
+        ACCESS_DENIED = "access_denied", _("Access refused")
+        # Translators: the kind of an audit trail event: a record was created.
+        CREATED = "created", _("Created")
+        # Translators: the kind of an audit trail event: a record was changed.
+        UPDATED = "updated", _("Updated")
+        TRANSITION = "transition", _("Status changed")
+        DECISION = "decision", _("Decision")
+        STEP = "step", _("Step completed")
+        REVEAL = "reveal", _("Secret revealed")
+        DOWNLOAD = "download", _("File downloaded")
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

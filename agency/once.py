@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 
 from .models import SubmittedForm
 
@@ -53,5 +54,5 @@ def remember(record: SubmittedForm | None, url: str) -> None:
 
 
 def already_submitted(request, error: AlreadySubmitted):
-    messages.info(request, "This form was already sent; it was saved once.")
+    messages.info(request, _("This form was already sent; it was saved once."))
     return redirect(error.url or request.path)

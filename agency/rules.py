@@ -16,9 +16,9 @@ from .errors import Refused
 @dataclass(frozen=True)
 class Rule:
     test: Callable[..., bool]
-    refusal: str
+    refusal: str  # marked with gettext_lazy: read in the language active when it refuses
 
     def check(self, *args) -> None:
         """Raise Refused with this rule's message unless the rule allows it."""
         if not self.test(*args):
-            raise Refused(self.refusal)
+            raise Refused(str(self.refusal))

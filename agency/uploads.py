@@ -35,6 +35,9 @@ from typing import Final
 
 import filetype
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 MAX_UPLOAD_BYTES: Final[int] = 10 * 1024 * 1024
 """The largest single file accepted, in bytes (10 MB)."""
@@ -76,8 +79,8 @@ class AcceptedKind:
     """
 
     content_type: str
-    label: str
-    noun: str
+    label: str  # a lazy translation
+    noun: str  # a lazy translation
     extensions: tuple[str, ...]
     recognised_by: str
 
@@ -94,42 +97,42 @@ ACCEPTED: Final[Mapping[str, AcceptedKind]] = MappingProxyType(
             AcceptedKind(
                 PDF,
                 "PDF",
-                "a PDF document",
+                gettext_lazy("a PDF document"),
                 ("pdf",),
                 "starts with %PDF- (an optional UTF-8 byte order mark before it is allowed)",
             ),
             AcceptedKind(
                 PNG,
-                "PNG image",
-                "a PNG image",
+                gettext_lazy("PNG image"),
+                gettext_lazy("a PNG image"),
                 ("png",),
                 "the 8-byte PNG signature; animated PNGs count as PNG",
             ),
             AcceptedKind(
                 JPEG,
-                "JPEG image",
-                "a JPEG image",
+                gettext_lazy("JPEG image"),
+                gettext_lazy("a JPEG image"),
                 ("jpg", "jpeg"),
                 "starts with the JPEG start-of-image marker FF D8 FF",
             ),
             AcceptedKind(
                 GIF,
-                "GIF image",
-                "a GIF image",
+                gettext_lazy("GIF image"),
+                gettext_lazy("a GIF image"),
                 ("gif",),
                 "starts with GIF87a or GIF89a",
             ),
             AcceptedKind(
                 WEBP,
-                "WebP image",
-                "a WebP image",
+                gettext_lazy("WebP image"),
+                gettext_lazy("a WebP image"),
                 ("webp",),
                 "a RIFF container whose form type is WEBP",
             ),
             AcceptedKind(
                 EML,
-                "e-mail message (.eml)",
-                "an e-mail message",
+                gettext_lazy("e-mail message (.eml)"),
+                gettext_lazy("an e-mail message"),
                 ("eml",),
                 "text (UTF-8 or Latin-1, no NUL bytes) that opens with a block of "
                 "RFC 5322 header lines, at least two of them From, To, Subject, Date, "
@@ -138,8 +141,8 @@ ACCEPTED: Final[Mapping[str, AcceptedKind]] = MappingProxyType(
             ),
             AcceptedKind(
                 MSG,
-                "Outlook message (.msg)",
-                "an Outlook message",
+                gettext_lazy("Outlook message (.msg)"),
+                gettext_lazy("an Outlook message"),
                 ("msg",),
                 "an OLE compound file (D0 CF 11 E0 A1 B1 1A E1) holding the MAPI "
                 "property streams every Outlook message has, and not recognised as "
@@ -147,8 +150,8 @@ ACCEPTED: Final[Mapping[str, AcceptedKind]] = MappingProxyType(
             ),
             AcceptedKind(
                 TEXT,
-                "plain text (.txt)",
-                "plain text",
+                gettext_lazy("plain text (.txt)"),
+                gettext_lazy("plain text"),
                 ("txt",),
                 "valid UTF-8 throughout, no NUL bytes, and no HTML or SVG markup at the start",
             ),
@@ -216,24 +219,24 @@ _SIGNATURES: Final[Mapping[str, tuple[bytes, ...]]] = MappingProxyType(
 _FILETYPE_ALIASES: Final[Mapping[str, str]] = MappingProxyType({"image/apng": PNG})
 _FRIENDLY_KINDS: Final[Mapping[str, str]] = MappingProxyType(
     {
-        "application/x-msdownload": "a Windows program (.exe)",
-        "application/x-executable": "a Linux program",
-        "application/x-mach-binary": "a macOS program",
-        "application/zip": "a ZIP archive",
-        "application/x-rar-compressed": "a RAR archive",
-        "application/x-7z-compressed": "a 7-Zip archive",
-        "application/gzip": "a gzip archive",
-        "application/msword": "a Word document (.doc)",
-        "application/vnd.ms-excel": "an Excel workbook (.xls)",
-        "application/vnd.ms-powerpoint": "a PowerPoint presentation (.ppt)",
+        "application/x-msdownload": gettext_lazy("a Windows program (.exe)"),
+        "application/x-executable": gettext_lazy("a Linux program"),
+        "application/x-mach-binary": gettext_lazy("a macOS program"),
+        "application/zip": gettext_lazy("a ZIP archive"),
+        "application/x-rar-compressed": gettext_lazy("a RAR archive"),
+        "application/x-7z-compressed": gettext_lazy("a 7-Zip archive"),
+        "application/gzip": gettext_lazy("a gzip archive"),
+        "application/msword": gettext_lazy("a Word document (.doc)"),
+        "application/vnd.ms-excel": gettext_lazy("an Excel workbook (.xls)"),
+        "application/vnd.ms-powerpoint": gettext_lazy("a PowerPoint presentation (.ppt)"),
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (
-            "a Word document (.docx)"
+            gettext_lazy("a Word document (.docx)")
         ),
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": (
-            "an Excel workbook (.xlsx)"
+            gettext_lazy("an Excel workbook (.xlsx)")
         ),
         "application/vnd.openxmlformats-officedocument.presentationml.presentation": (
-            "a PowerPoint presentation (.pptx)"
+            gettext_lazy("a PowerPoint presentation (.pptx)")
         ),
     }
 )
@@ -293,20 +296,25 @@ def check_upload(f: UploadedFile, *, accepted: Iterable[str] | None = None) -> C
         f.seek(0)
 
     if scan.size == 0:
-        raise UploadRejected(f"{display_name} is empty.")
+        raise UploadRejected(_("%(name)s is empty.") % {"name": display_name})
     if scan.size > MAX_UPLOAD_BYTES:
         raise UploadRejected(_too_large(display_name, scan.size))
 
     content_type, looks_like = _identify(scan)
     if content_type is None or content_type not in allowed:
-        kinds = ", ".join(kind.label for kind in allowed.values())
-        message = f"{display_name} is not an accepted type ({kinds})."
+        kinds = ", ".join(str(kind.label) for kind in allowed.values())
+        # Translators: kinds is a list of file types, e.g. "PDF, PNG image, JPEG image".
+        message = _("%(name)s is not an accepted type (%(kinds)s).") % {
+            "name": display_name,
+            "kinds": kinds,
+        }
         if looks_like:
-            message += f" Its content looks like {looks_like}."
+            # Translators: kind describes a file, e.g. "a PNG image", "a ZIP archive".
+            message += " " + _("Its content looks like %(kind)s.") % {"kind": looks_like}
         raise UploadRejected(message)
 
     kind = allowed[content_type]
-    _, current = _split_extension(display_name)
+    _stem, current = _split_extension(display_name)
     extension = current if current.lower() in kind.extensions else kind.extension
     return CheckedUpload(
         name=sanitise_filename(f.name or "", extension=extension),
@@ -437,25 +445,27 @@ def _identify(scan: _Scan) -> tuple[str | None, str | None]:
         if scan.msg_marker:
             return MSG, ACCEPTED[MSG].noun
         return None, (
-            "an OLE compound file that is not an Outlook message "
-            "(for example an old Office document or an installer)"
+            _(
+                "an OLE compound file that is not an Outlook message "
+                "(for example an old Office document or an installer)"
+            )
         )
     if scan.has_nul:
-        return None, "binary data"
+        return None, _("binary data")
 
     text = _head_text(head, complete=scan.size <= len(head))
     headers = _email_headers(text)
     if headers is not None:
         # An e-mail's body may well be HTML; its opening header block may not.
         if _MARKUP.search("\n".join(headers)):
-            return None, "HTML or SVG markup"
+            return None, _("HTML or SVG markup")
         return EML, ACCEPTED[EML].noun
     start = text.lstrip("\ufeff \t\r\n\f\v")[:_MARKUP_WINDOW_CHARS]
     if _MARKUP.search(start):
-        return None, "HTML or SVG markup"
+        return None, _("HTML or SVG markup")
     if scan.utf8_valid:
         return TEXT, ACCEPTED[TEXT].noun
-    return None, "text that is not UTF-8 encoded"
+    return None, _("text that is not UTF-8 encoded")
 
 
 def _head_text(head: bytes, *, complete: bool) -> str:
@@ -511,4 +521,8 @@ def _too_large(display_name: str, size: int) -> str:
     """The message for a file over the limit, its size rounded up to a tenth of a MB."""
     tenths = -(-size * 10 // _MEBIBYTE)
     limit = MAX_UPLOAD_BYTES // _MEBIBYTE
-    return f"{display_name} is {tenths // 10}.{tenths % 10} MB; the limit is {limit} MB per file."
+    return _("%(name)s is %(size)s MB; the limit is %(limit)s MB per file.") % {
+        "name": display_name,
+        "size": number_format(tenths / 10, decimal_pos=1),
+        "limit": limit,
+    }

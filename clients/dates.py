@@ -1,7 +1,8 @@
 """Contract notice-period arithmetic: when may the agency end a client contract?
 
 This module is the only place that works out term ends, notice deadlines and
-effective end dates. It is plain Python (no Django) so it can be tested in
+effective end dates. It is plain Python (Django only for translating the messages a
+person reads and writing their dates in the active language) so it can be tested in
 isolation and reused from models, views, forms and background tasks alike.
 
 Vocabulary used throughout:
@@ -25,6 +26,10 @@ import calendar
 import datetime as dt
 import enum
 from dataclasses import dataclass
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 __all__ = [
     "Basis",
@@ -77,6 +82,19 @@ def format_date(day: dt.date) -> str:
     return f"{day.day} {_MONTH_ABBREVIATIONS[day.month - 1]} {day.year}"
 
 
+def _shown(day: dt.date) -> str:
+    """A date in a message, as the active language writes it ("3 Dec 2026" in English)."""
+    return date_format(day, "DATE_FORMAT")
+
+
+def _negative_notice(notice_days: int) -> str:
+    return ngettext(
+        "The notice period cannot be negative (got %(days)s day).",
+        "The notice period cannot be negative (got %(days)s days).",
+        notice_days,
+    ) % {"days": notice_days}
+
+
 @dataclass(frozen=True)
 class NoticeDates:
     """A snapshot of a contract's notice position as seen on a given day.
@@ -118,15 +136,19 @@ def _validate(
 ) -> None:
     """Raise ``ValueError`` with a readable message if the contract terms are inconsistent."""
     if notice_days < 0:
-        raise ValueError(f"The notice period cannot be negative (got {notice_days} days).")
+        raise ValueError(_negative_notice(notice_days))
     if auto_renews and renewal_months < 1:
         raise ValueError(
-            "An auto-renewing contract needs a renewal period of at least 1 month "
-            f"(got {renewal_months})."
+            _(
+                "An auto-renewing contract needs a renewal period of at least 1 month "
+                "(got %(months)s)."
+            )
+            % {"months": renewal_months}
         )
     if end is not None and end < start:
         raise ValueError(
-            f"The contract cannot end ({format_date(end)}) before it starts ({format_date(start)})."
+            _("The contract cannot end (%(end)s) before it starts (%(start)s).")
+            % {"end": _shown(end), "start": _shown(start)}
         )
 
 
@@ -266,12 +288,8 @@ def breaks_notice(*, end_date: dt.date, notice_given_on: dt.date, notice_days: i
     rule that a fixed, non-renewing contract may always end on its end date.
     """
     if notice_days < 0:
-        raise ValueError(f"The notice period cannot be negative (got {notice_days} days).")
+        raise ValueError(_negative_notice(notice_days))
     return end_date < notice_given_on + dt.timedelta(days=notice_days)
-
-
-def _days_phrase(days: int) -> str:
-    return f"{days} day's" if days == 1 else f"{days} days'"
 
 
 def _coerce_basis(basis: Basis | str) -> Basis:
@@ -325,8 +343,8 @@ def effective_end(
     )
     if immediate_on is not None and immediate_on < notice_given_on:
         raise ValueError(
-            f"An immediate end ({format_date(immediate_on)}) cannot be before the day "
-            f"notice is given ({format_date(notice_given_on)})."
+            _("An immediate end (%(end)s) cannot be before the day notice is given (%(given)s).")
+            % {"end": _shown(immediate_on), "given": _shown(notice_given_on)}
         )
 
     fixed_end = end if (end is not None and not auto_renews) else None
@@ -345,18 +363,41 @@ def effective_end(
     warnings: list[str] = []
     if position.expired and fixed_end is not None:
         warnings.append(
-            f"The contract's fixed term already ended on {format_date(fixed_end)}, before "
-            f"notice was given on {format_date(notice_given_on)}; no notice period applies."
+            _(
+                "The contract's fixed term already ended on %(end)s, before notice was given "
+                "on %(given)s; no notice period applies."
+            )
+            % {"end": _shown(fixed_end), "given": _shown(notice_given_on)}
         )
     if breaks:
         given = (end_date - notice_given_on).days
         capped = fixed_end is not None and required == fixed_end
-        earliest = format_date(required) + (", when the fixed term ends" if capped else "")
-        warnings.append(
-            f"Ending on {format_date(end_date)} gives {_days_phrase(given)} notice; "
-            f"the contract requires {notice_days} (earliest {earliest}). "
-            "Only end early by agreement or for abuse or unethical requests."
-        )
+        values = {
+            "end": _shown(end_date),
+            "given": given,
+            "required": notice_days,
+            "earliest": _shown(required),
+        }
+        if capped:
+            # Translators: given and required are numbers of days; earliest is a date.
+            message = ngettext(
+                "Ending on %(end)s gives %(given)s day's notice; the contract requires "
+                "%(required)s (earliest %(earliest)s, when the fixed term ends).",
+                "Ending on %(end)s gives %(given)s days' notice; the contract requires "
+                "%(required)s (earliest %(earliest)s, when the fixed term ends).",
+                given,
+            )
+        else:
+            # Translators: given and required are numbers of days; earliest is a date.
+            message = ngettext(
+                "Ending on %(end)s gives %(given)s day's notice; the contract requires "
+                "%(required)s (earliest %(earliest)s).",
+                "Ending on %(end)s gives %(given)s days' notice; the contract requires "
+                "%(required)s (earliest %(earliest)s).",
+                given,
+            )
+        warnings.append(message % values)
+        warnings.append(_("Only end early by agreement or for abuse or unethical requests."))
 
     return EffectiveEnd(
         end_date=end_date,

@@ -1,5 +1,6 @@
 import django_filters
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from agency.models import User
 from agency.widgets import FastSelect
@@ -9,29 +10,35 @@ from .models import Client
 
 class ClientFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        field_name="name", lookup_expr="icontains", label="Search by name"
+        field_name="name", lookup_expr="icontains", label=_("Search by name")
     )
-    status = django_filters.ChoiceFilter(choices=Client.Status.choices, empty_label="Any status")
+    status = django_filters.ChoiceFilter(
+        choices=Client.Status.choices, label=_("Status"), empty_label=_("Any status")
+    )
     account_lead = django_filters.ModelChoiceFilter(
         queryset=User.objects.filter(role__in=[User.Role.LEAD, User.Role.MANAGER]),
-        empty_label="Any lead",
+        label=_("Account lead"),
+        empty_label=_("Any lead"),
     )
     risk = django_filters.ChoiceFilter(
-        field_name="risk_level", choices=Client.RiskLevel.choices, empty_label="Any risk"
+        field_name="risk_level",
+        choices=Client.RiskLevel.choices,
+        label=_("Risk level"),
+        empty_label=_("Any risk"),
     )
     sort = django_filters.OrderingFilter(
         fields=(("name", "name"), ("risk_score", "risk"), ("created_at", "added")),
         # One entry per order: "name" is the default, so there is no blank entry beside it
         # (a list opened without a sort shows "Name (A–Z)" selected and is in that order).
         field_labels={
-            "name": "Name (A–Z)",
-            "-name": "Name (Z–A)",
-            "risk_score": "Risk (lowest first)",
-            "-risk": "Risk (highest first)",
-            "created_at": "Date added (oldest first)",
-            "-added": "Date added (newest first)",
+            "name": _("Name (A–Z)"),
+            "-name": _("Name (Z–A)"),
+            "risk_score": _("Risk (lowest first)"),
+            "-risk": _("Risk (highest first)"),
+            "created_at": _("Date added (oldest first)"),
+            "-added": _("Date added (newest first)"),
         },
-        label="Sort by",
+        label=_("Sort by"),
         empty_label=None,
         widget=FastSelect,
     )

@@ -9,7 +9,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
+
+from agency.models import default_language
 
 from .dates import NoticeDates, notice_dates
 
@@ -18,15 +22,16 @@ ZERO = Decimal("0.00")
 
 class Client(models.Model):
     class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        AT_RISK = "at_risk", "At risk"
-        OFFBOARDING = "offboarding", "Offboarding"
-        OFFBOARDED = "offboarded", "Offboarded"
+        # Translators: a client's status.
+        ACTIVE = "active", _("Active")
+        AT_RISK = "at_risk", _("At risk")
+        OFFBOARDING = "offboarding", _("Offboarding")
+        OFFBOARDED = "offboarded", _("Offboarded")
 
     class RiskLevel(models.TextChoices):
-        LOW = "low", "Low"
-        ELEVATED = "elevated", "Elevated"
-        HIGH = "high", "High"
+        LOW = "low", pgettext_lazy("risk level", "Low")
+        ELEVATED = "elevated", pgettext_lazy("risk level", "Elevated")
+        HIGH = "high", pgettext_lazy("risk level", "High")
 
     class Currency(models.TextChoices):
         EUR = "EUR", "EUR (€)"
@@ -46,7 +51,18 @@ class Client(models.Model):
     start_date = models.DateField(null=True, blank=True)
     monthly_value = models.DecimalField(max_digits=12, decimal_places=2, default=ZERO)
     currency = models.CharField(max_length=3, choices=Currency.choices, default=Currency.EUR)
-    notes = models.TextField(blank=True, help_text="Internal notes. Never shared with the client.")
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=default_language,
+        help_text=_(
+            "The language of the letter, the handover and the call script this client receives."
+        ),
+    )
+    notes = models.TextField(
+        blank=True, help_text=_("Internal notes. Never shared with the client.")
+    )
     # The risk signal, computed by clients.risk and stored so lists can sort by it.
     risk_score = models.PositiveIntegerField(default=0)
     risk_level = models.CharField(max_length=16, choices=RiskLevel.choices, default=RiskLevel.LOW)
@@ -87,9 +103,9 @@ class Contact(models.Model):
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
     receives_handover = models.BooleanField(
-        "receives the handover",
+        _("receives the handover"),
         default=False,
-        help_text="This person receives the handover documents.",
+        help_text=_("This person receives the handover documents."),
     )
 
     history = HistoricalRecords()
@@ -114,40 +130,43 @@ def contract_upload_to(instance: Contract, filename: str) -> str:
 
 class Contract(models.Model):
     class PaymentTerms(models.IntegerChoices):
-        NET_14 = 14, "Net 14"
-        NET_30 = 30, "Net 30"
-        NET_45 = 45, "Net 45"
-        NET_60 = 60, "Net 60"
-        NET_90 = 90, "Net 90"
+        # Translators: payment terms: the invoice is due 14 days after it is issued.
+        NET_14 = 14, _("Net 14")
+        NET_30 = 30, _("Net 30")
+        NET_45 = 45, _("Net 45")
+        NET_60 = 60, _("Net 60")
+        NET_90 = 90, _("Net 90")
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="contracts")
     title = models.CharField(max_length=200)
     reference = models.CharField(max_length=64, blank=True)
     start_date = models.DateField()
     end_date = models.DateField(
-        null=True, blank=True, help_text="Leave empty for a rolling contract with no fixed end."
+        null=True, blank=True, help_text=_("Leave empty for a rolling contract with no fixed end.")
     )
     auto_renews = models.BooleanField(
-        "renews automatically",
+        _("renews automatically"),
         default=False,
-        help_text="The term renews by itself unless notice is given in time.",
+        help_text=_("The term renews by itself unless notice is given in time."),
     )
     renewal_months = models.PositiveSmallIntegerField(
-        "renewal period (months)",
+        _("renewal period (months)"),
         default=12,
-        help_text="How long each renewal lasts. Only needed if the contract renews automatically.",
+        help_text=_(
+            "How long each renewal lasts. Only needed if the contract renews automatically."
+        ),
     )
-    notice_days = models.PositiveSmallIntegerField("notice period (days)", default=30)
+    notice_days = models.PositiveSmallIntegerField(_("notice period (days)"), default=30)
     termination_clause_ref = models.CharField(
-        "termination clause", max_length=32, blank=True, help_text='For example "2.9".'
+        _("termination clause"), max_length=32, blank=True, help_text=_('For example "2.9".')
     )
-    termination_clause_text = models.TextField("wording of the termination clause", blank=True)
+    termination_clause_text = models.TextField(_("wording of the termination clause"), blank=True)
     payment_terms_days = models.PositiveSmallIntegerField(
-        "payment terms (days)", choices=PaymentTerms.choices, default=PaymentTerms.NET_30
+        _("payment terms (days)"), choices=PaymentTerms.choices, default=PaymentTerms.NET_30
     )
     monthly_fee = models.DecimalField(max_digits=12, decimal_places=2, default=ZERO)
     deposit_amount = models.DecimalField(
-        "deposit or prepaid amount", max_digits=12, decimal_places=2, default=ZERO
+        _("deposit or prepaid amount"), max_digits=12, decimal_places=2, default=ZERO
     )
     signed_file = models.FileField(upload_to=contract_upload_to, blank=True, max_length=300)
     signed_file_name = models.CharField(max_length=200, blank=True)
@@ -186,12 +205,14 @@ class Invoice(models.Model):
     contract = models.ForeignKey(
         Contract, null=True, blank=True, on_delete=models.SET_NULL, related_name="invoices"
     )
-    number = models.CharField("invoice number", max_length=64)
-    issued_on = models.DateField("issue date")
-    due_on = models.DateField("due date")
+    number = models.CharField(_("invoice number"), max_length=64)
+    issued_on = models.DateField(_("issue date"))
+    due_on = models.DateField(_("due date"))
     amount = models.DecimalField(max_digits=12, decimal_places=2)
-    paid_on = models.DateField("payment date", null=True, blank=True)
-    paid_amount = models.DecimalField("amount paid", max_digits=12, decimal_places=2, default=ZERO)
+    paid_on = models.DateField(_("payment date"), null=True, blank=True)
+    paid_amount = models.DecimalField(
+        _("amount paid"), max_digits=12, decimal_places=2, default=ZERO
+    )
 
     history = HistoricalRecords()
 
@@ -232,39 +253,39 @@ class Incident(models.Model):
     """Internal documentation of something that went wrong. Never shared with the client."""
 
     class Category(models.TextChoices):
-        LATE_PAYMENT = "late_payment", "Late or missing payment"
-        SCOPE_CREEP = "scope_creep", "Scope creep or unrealistic demands"
-        ABUSIVE = "abusive", "Abusive or disrespectful behaviour"
-        STAFF_MORALE = "staff_morale", "Harm to staff morale"
-        UNRESPONSIVE = "unresponsive", "Unresponsive"
-        REJECTS_ADVICE = "rejects_advice", "Rejects recommendations"
-        UNETHICAL = "unethical", "Unethical request"
-        UNPROFITABLE = "unprofitable", "Unprofitable account"
-        STYLE_MISMATCH = "style_mismatch", "Style or philosophy mismatch"
-        OTHER = "other", "Other"
+        LATE_PAYMENT = "late_payment", _("Late or missing payment")
+        SCOPE_CREEP = "scope_creep", _("Scope creep or unrealistic demands")
+        ABUSIVE = "abusive", _("Abusive or disrespectful behaviour")
+        STAFF_MORALE = "staff_morale", _("Harm to staff morale")
+        UNRESPONSIVE = "unresponsive", _("Unresponsive")
+        REJECTS_ADVICE = "rejects_advice", _("Rejects recommendations")
+        UNETHICAL = "unethical", _("Unethical request")
+        UNPROFITABLE = "unprofitable", _("Unprofitable account")
+        STYLE_MISMATCH = "style_mismatch", _("Style or philosophy mismatch")
+        OTHER = "other", _("Other")
 
     # Abuse and unethical requests: the grounds for cutting ties at once rather than with
     # notice, and what weighs most in the risk signal.
     SEVERE_CATEGORIES = frozenset({Category.ABUSIVE, Category.UNETHICAL})
 
     class Severity(models.IntegerChoices):
-        LOW = 1, "Low"
-        MEDIUM = 2, "Medium"
-        HIGH = 3, "High"
-        CRITICAL = 4, "Critical"
+        LOW = 1, pgettext_lazy("severity", "Low")
+        MEDIUM = 2, pgettext_lazy("severity", "Medium")
+        HIGH = 3, pgettext_lazy("severity", "High")
+        CRITICAL = 4, pgettext_lazy("severity", "Critical")
 
     class State(models.TextChoices):
-        ACTIVE = "active", "On record"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        ACTIVE = "active", _("On record")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="incidents")
     category = models.CharField(max_length=32, choices=Category.choices)
     severity = models.PositiveSmallIntegerField(choices=Severity.choices, default=Severity.MEDIUM)
-    occurred_on = models.DateField("date it happened")
-    title = models.CharField("short title", max_length=200)
+    occurred_on = models.DateField(_("date it happened"))
+    title = models.CharField(_("short title"), max_length=200)
     description = models.TextField(
-        "factual description",
-        help_text="What happened, when, who was involved. Facts, not opinions.",
+        _("factual description"),
+        help_text=_("What happened, when, who was involved. Facts, not opinions."),
     )
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reported_incidents"
@@ -309,7 +330,7 @@ class Evidence(models.Model):
 
     class Meta:
         ordering = ["uploaded_at", "id"]
-        verbose_name_plural = "evidence"
+        verbose_name_plural = _("evidence")
 
     def __str__(self) -> str:
         return self.original_name
@@ -319,24 +340,24 @@ class RepairAttempt(models.Model):
     """An attempt to repair the relationship before ending it."""
 
     class Kind(models.TextChoices):
-        CONVERSATION = "conversation", "Honest conversation"
-        CHANNEL = "channel", "New communication channel"
-        MEETING_RHYTHM = "meeting_rhythm", "New meeting rhythm"
-        BOUNDARIES = "boundaries", "New boundaries"
-        CHARGE_EXTRA = "charge_extra", "Charging for extra work"
-        NEW_AGREEMENT = "new_agreement", "New agreement"
-        OTHER = "other", "Other"
+        CONVERSATION = "conversation", _("Honest conversation")
+        CHANNEL = "channel", _("New communication channel")
+        MEETING_RHYTHM = "meeting_rhythm", _("New meeting rhythm")
+        BOUNDARIES = "boundaries", _("New boundaries")
+        CHARGE_EXTRA = "charge_extra", _("Charging for extra work")
+        NEW_AGREEMENT = "new_agreement", _("New agreement")
+        OTHER = "other", _("Other")
 
     class Outcome(models.TextChoices):
-        PENDING = "pending", "Too early to tell"
-        HELPED = "helped", "Helped"
-        NO_CHANGE = "no_change", "No change"
-        WORSE = "worse", "Made it worse"
+        PENDING = "pending", _("Too early to tell")
+        HELPED = "helped", _("Helped")
+        NO_CHANGE = "no_change", _("No change")
+        WORSE = "worse", _("Made it worse")
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="repair_attempts")
-    kind = models.CharField("what was tried", max_length=32, choices=Kind.choices)
-    tried_on = models.DateField("date tried")
-    description = models.TextField(help_text="What was tried, with whom.")
+    kind = models.CharField(_("what was tried"), max_length=32, choices=Kind.choices)
+    tried_on = models.DateField(_("date tried"))
+    description = models.TextField(help_text=_("What was tried, with whom."))
     outcome = models.CharField(max_length=16, choices=Outcome.choices, default=Outcome.PENDING)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

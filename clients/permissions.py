@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext_lazy as _
+
 from agency.rules import Rule
 
 if TYPE_CHECKING:
@@ -83,28 +85,28 @@ def can_add_evidence(user: User, incident: Incident) -> bool:
 
 # --- The rules, with the words of their refusal (views and services check the same) -----
 
-CREATE_CLIENT = Rule(can_create_client, "Only account leads and managers add clients.")
-EDIT_CLIENT = Rule(can_manage_client, "Only the account lead and managers edit this client.")
-REASSIGN_LEAD = Rule(can_reassign_lead, "Only managers reassign the account lead.")
-EDIT_CONTACTS = Rule(can_manage_client, "Only the account lead and managers edit contacts.")
-EDIT_CONTRACTS = Rule(can_manage_client, "Only the account lead and managers edit contracts.")
+CREATE_CLIENT = Rule(can_create_client, _("Only account leads and managers add clients."))
+EDIT_CLIENT = Rule(can_manage_client, _("Only the account lead and managers edit this client."))
+REASSIGN_LEAD = Rule(can_reassign_lead, _("Only managers reassign the account lead."))
+EDIT_CONTACTS = Rule(can_manage_client, _("Only the account lead and managers edit contacts."))
+EDIT_CONTRACTS = Rule(can_manage_client, _("Only the account lead and managers edit contracts."))
 RECORD_INVOICES = Rule(
-    can_manage_client, "Only the account lead and managers record invoices and payments."
+    can_manage_client, _("Only the account lead and managers record invoices and payments.")
 )
-LOG_INCIDENT = Rule(can_log_incident, "Only members of this client's team log incidents.")
+LOG_INCIDENT = Rule(can_log_incident, _("Only members of this client's team log incidents."))
 CORRECT_INCIDENT = Rule(
     can_edit_incident,
-    "Only the reporter, the account lead and managers correct an incident on record.",
+    _("Only the reporter, the account lead and managers correct an incident on record."),
 )
 WITHDRAW_INCIDENT = Rule(
     can_withdraw_incident,
-    "Only the reporter, the account lead and managers withdraw an incident.",
+    _("Only the reporter, the account lead and managers withdraw an incident."),
 )
-ADD_EVIDENCE = Rule(can_add_evidence, "Only members of this client's team add evidence.")
+ADD_EVIDENCE = Rule(can_add_evidence, _("Only members of this client's team add evidence."))
 RECORD_REPAIR = Rule(
-    can_record_repair_attempt, "Only members of this client's team record repair attempts."
+    can_record_repair_attempt, _("Only members of this client's team record repair attempts.")
 )
 UPDATE_REPAIR = Rule(
     can_edit_repair_attempt,
-    "Only whoever recorded the repair attempt, the account lead and managers update it.",
+    _("Only whoever recorded the repair attempt, the account lead and managers update it."),
 )

@@ -12,6 +12,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import F, Q
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from agency.formatting import money
 
 from .models import Client, Incident, Invoice, RepairAttempt
 
@@ -38,7 +43,7 @@ class RiskAssessment:
 
     @property
     def explanation(self) -> str:
-        return "; ".join(self.reasons) if self.reasons else "Nothing of concern on record."
+        return "; ".join(self.reasons) if self.reasons else _("Nothing of concern on record.")
 
 
 def _recency_factor(days_ago: int) -> float:
@@ -46,10 +51,6 @@ def _recency_factor(days_ago: int) -> float:
         if days_ago <= limit:
             return factor
     return 0.0
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def assess_risk(
@@ -85,14 +86,32 @@ def assess_risk(
             older += 1
     if recent_by_severity:
         parts = [
-            f"{recent_by_severity[sev]} {Incident.Severity(sev).label.lower()}"
+            # Translators: one part of a list of counts by severity, e.g. "2 high" in
+            # "1 critical and 2 high-severity incidents in 90 days".
+            _("%(count)s %(severity)s")
+            % {"count": recent_by_severity[sev], "severity": Incident.Severity(sev).label.lower()}
             for sev in sorted(recent_by_severity, reverse=True)
         ]
         total = sum(recent_by_severity.values())
-        noun = "incident" if total == 1 else "incidents"
-        reasons.append(f"{' and '.join(_join_all_but_last(parts))}-severity {noun} in 90 days")
+        reasons.append(
+            # Translators: severities is a list of counts by severity, e.g. "1 critical and 2
+            # high" or "3 high".
+            ngettext(
+                "%(severities)s-severity incident in 90 days",
+                "%(severities)s-severity incidents in 90 days",
+                total,
+            )
+            % {"severities": _and_list(parts)}
+        )
     if older:
-        reasons.append(f"{_plural(older, 'earlier incident')} in the last year")
+        reasons.append(
+            ngettext(
+                "%(count)s earlier incident in the last year",
+                "%(count)s earlier incidents in the last year",
+                older,
+            )
+            % {"count": older}
+        )
 
     invoices = list(invoices)
     year_ago = today - dt.timedelta(days=365)
@@ -116,12 +135,25 @@ def assess_risk(
     )
     if overdue > 0:
         score += OVERDUE_POINTS
-        reasons.append(f"{currency + ' ' if currency else ''}{overdue:,.2f} overdue now")
+        amount = (
+            money(overdue, currency)
+            if currency
+            else number_format(overdue, decimal_pos=2, force_grouping=True)
+        )
+        # Translators: amount is money with its currency, e.g. "€2,500.00".
+        reasons.append(_("%(amount)s overdue now") % {"amount": amount})
 
     failed = [r for r in repair_attempts if r.failed and (today - r.tried_on).days <= 365]
     if failed:
         score += sum(FAILED_REPAIR_ATTEMPT_POINTS[r.outcome] for r in failed)
-        reasons.append(f"{_plural(len(failed), 'repair attempt')} without effect")
+        reasons.append(
+            ngettext(
+                "%(count)s repair attempt without effect",
+                "%(count)s repair attempts without effect",
+                len(failed),
+            )
+            % {"count": len(failed)}
+        )
 
     final = round(score)
     if final >= HIGH_FROM or severe_recent:
@@ -131,27 +163,42 @@ def assess_risk(
     else:
         level = Client.RiskLevel.LOW
     if severe_recent:
-        reasons.insert(0, "abusive behaviour or an unethical request in the last 90 days")
-    return RiskAssessment(
-        score=final, level=level, reasons=tuple(r[0].upper() + r[1:] for r in reasons)
-    )
+        reasons.insert(0, _("Abusive behaviour or an unethical request in the last 90 days"))
+    return RiskAssessment(score=final, level=level, reasons=tuple(reasons))
 
 
 def _late_invoices(paid_late: int, unpaid: int, of: int) -> str:
     """ "2 of the last 5 invoices paid late, 2 unpaid"; either part alone if the other is 0."""
-    last = f"of the last {of} invoices"
+    # The plural follows `of`, the number of invoices looked at (English says "invoices"
+    # even for one; other languages may not).
+    values = {"paid_late": paid_late, "unpaid": unpaid, "of": of}
     if paid_late and unpaid:
-        return f"{paid_late} {last} paid late, {unpaid} unpaid"
-    if paid_late:
-        return f"{paid_late} {last} paid late"
-    return f"{unpaid} {last} unpaid"
+        message = ngettext(
+            "%(paid_late)s of the last %(of)s invoices paid late, %(unpaid)s unpaid",
+            "%(paid_late)s of the last %(of)s invoices paid late, %(unpaid)s unpaid",
+            of,
+        )
+    elif paid_late:
+        message = ngettext(
+            "%(paid_late)s of the last %(of)s invoices paid late",
+            "%(paid_late)s of the last %(of)s invoices paid late",
+            of,
+        )
+    else:
+        message = ngettext(
+            "%(unpaid)s of the last %(of)s invoices unpaid",
+            "%(unpaid)s of the last %(of)s invoices unpaid",
+            of,
+        )
+    return message % values
 
 
-def _join_all_but_last(parts: list[str]) -> list[str]:
-    """["1 critical", "2 high", "1 low"] -> ["1 critical, 2 high", "1 low"] for ' and '.join."""
-    if len(parts) <= 2:
-        return parts
-    return [", ".join(parts[:-1]), parts[-1]]
+def _and_list(parts: list[str]) -> str:
+    """["1 critical", "2 high", "1 low"] -> "1 critical, 2 high and 1 low"."""
+    if len(parts) == 1:
+        return parts[0]
+    # Translators: the end of a list, e.g. "1 critical, 2 high" and "1 low".
+    return _("%(items)s and %(last)s") % {"items": ", ".join(parts[:-1]), "last": parts[-1]}
 
 
 def client_risk(client: Client, *, today: dt.date) -> RiskAssessment:

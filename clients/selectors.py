@@ -9,8 +9,12 @@ from decimal import Decimal
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils.formats import date_format, localize
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from agency.errors import NotVisible
+from agency.formatting import money
 from agency.models import AuditEvent, User
 
 from .filters import ClientFilter
@@ -110,11 +114,14 @@ def incident_of_client(client: Client, pk: int) -> Incident:
 
 
 def _shown(field, value) -> str:
-    """A stored value as a person reads it: a choice's label, a date, or the text."""
+    """A stored value as a person reads it: a choice's label, a date or a number as the
+    active language writes it, or the text."""
     if value in (None, ""):
         return "—"
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, dt.date | Decimal | float):
+        return localize(value)
     return str(value)
 
 
@@ -233,6 +240,17 @@ class TimelineEntry:
         return self.when.date() if isinstance(self.when, dt.datetime) else self.when
 
 
+def _paid_detail(invoice: Invoice, currency: str) -> str:
+    """ "€1,000.00", or "€1,000.00, 12 days late"."""
+    amount = money(invoice.paid_amount, currency)
+    days_late = invoice.days_late()
+    if not days_late:
+        return amount
+    return ngettext(
+        "%(amount)s, %(days)s day late", "%(amount)s, %(days)s days late", days_late
+    ) % {"amount": amount, "days": days_late}
+
+
 def client_timeline(client: Client, *, limit: int = 200) -> list[TimelineEntry]:
     """Everything that happened with this client, newest first."""
     from django.urls import reverse
@@ -243,9 +261,15 @@ def client_timeline(client: Client, *, limit: int = 200) -> list[TimelineEntry]:
             TimelineEntry(
                 when=incident.occurred_on,
                 kind="incident",
-                title=f"Incident: {incident.title}",
-                detail=f"{incident.get_category_display()} · {incident.get_severity_display()}"
-                + (" · withdrawn" if incident.is_withdrawn else ""),
+                title=_("Incident: %(title)s") % {"title": incident.title},
+                detail=" · ".join(
+                    [
+                        incident.get_category_display(),
+                        incident.get_severity_display(),
+                        # Translators: of an incident, in the client's timeline.
+                        *([_("withdrawn")] if incident.is_withdrawn else []),
+                    ]
+                ),
                 url=reverse("clients:incident", args=[client.pk, incident.pk]),
                 actor=incident.reported_by.display_name,
             )
@@ -255,8 +279,9 @@ def client_timeline(client: Client, *, limit: int = 200) -> list[TimelineEntry]:
             TimelineEntry(
                 when=repair_attempt.tried_on,
                 kind="repair_attempt",
-                title=f"Repair attempt: {repair_attempt.get_kind_display()}",
-                detail=f"Outcome: {repair_attempt.get_outcome_display()}",
+                title=_("Repair attempt: %(kind)s") % {"kind": repair_attempt.get_kind_display()},
+                detail=_("Outcome: %(outcome)s")
+                % {"outcome": repair_attempt.get_outcome_display()},
                 actor=repair_attempt.recorded_by.display_name,
             )
         )
@@ -265,8 +290,12 @@ def client_timeline(client: Client, *, limit: int = 200) -> list[TimelineEntry]:
             TimelineEntry(
                 when=invoice.issued_on,
                 kind="invoice",
-                title=f"Invoice {invoice.number} issued",
-                detail=f"{client.currency} {invoice.amount:,.2f}, due {invoice.due_on:%d %b %Y}",
+                title=_("Invoice %(number)s issued") % {"number": invoice.number},
+                detail=_("%(amount)s, due %(due)s")
+                % {
+                    "amount": money(invoice.amount, client.currency),
+                    "due": date_format(invoice.due_on, "DATE_FORMAT"),
+                },
             )
         )
         if invoice.paid_on:
@@ -274,9 +303,8 @@ def client_timeline(client: Client, *, limit: int = 200) -> list[TimelineEntry]:
                 TimelineEntry(
                     when=invoice.paid_on,
                     kind="payment",
-                    title=f"Invoice {invoice.number} paid",
-                    detail=f"{client.currency} {invoice.paid_amount:,.2f}"
-                    + (f", {invoice.days_late()} days late" if invoice.days_late() else ""),
+                    title=_("Invoice %(number)s paid") % {"number": invoice.number},
+                    detail=_paid_detail(invoice, client.currency),
                 )
             )
     for contract in client.contracts.all():
@@ -284,7 +312,7 @@ def client_timeline(client: Client, *, limit: int = 200) -> list[TimelineEntry]:
             TimelineEntry(
                 when=contract.start_date,
                 kind="contract",
-                title=f"Contract {contract} starts",
+                title=_("Contract %(contract)s starts") % {"contract": contract},
             )
         )
     for event in AuditEvent.objects.filter(client_id=client.pk).exclude(

@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
 
 from agency.errors import Refused
 from agency.models import AuditEvent, User
@@ -30,6 +32,7 @@ CLIENT_FIELDS = (
     "start_date",
     "monthly_value",
     "currency",
+    "language",
     "notes",
 )
 CONTACT_FIELDS = ("name", "role", "email", "phone", "receives_handover")
@@ -64,7 +67,7 @@ REPAIR_FIELDS = ("kind", "tried_on", "description", "outcome")
 def _require_own(client: Client, obj) -> None:
     """A row handed to a client's service must be that client's."""
     if obj.client_id != client.pk:
-        raise Refused("That record belongs to another client.")
+        raise Refused(_("That record belongs to another client."))
 
 
 def _save_with_history(obj, actor: User) -> None:
@@ -92,7 +95,8 @@ def client_create(*, actor: User, team: Iterable[User] = (), **fields) -> Client
         audit_record(
             actor=actor,
             action=AuditEvent.Action.CREATED,
-            summary=f"Client {client.name} added",
+            summary=gettext_noop("Client %(name)s added"),
+            summary_args={"name": client.name},
             client_id=client.pk,
             obj=client,
         )
@@ -116,13 +120,16 @@ def client_update(
             client.team.set({*team, client.account_lead})
         else:
             client.team.add(client.account_lead)
-        summary = f"Client {client.name} updated"
+        summary = gettext_noop("Client %(name)s updated")
+        summary_args = {"name": client.name}
         if previous_lead.pk != client.account_lead_id:
-            summary = f"Account lead changed from {previous_lead} to {client.account_lead}"
+            summary = gettext_noop("Account lead changed from %(previous)s to %(lead)s")
+            summary_args = {"previous": str(previous_lead), "lead": str(client.account_lead)}
         audit_record(
             actor=actor,
             action=AuditEvent.Action.UPDATED,
             summary=summary,
+            summary_args=summary_args,
             client_id=client.pk,
             obj=client,
         )
@@ -161,10 +168,11 @@ def client_risk_refresh(*, client: Client, today: dt.date | None = None) -> Clie
             audit_record(
                 actor=None,
                 action=AuditEvent.Action.TRANSITION,
-                summary=(
-                    f"Status {Client.Status(status).label.lower()} → "
-                    f"{Client.Status(values['status']).label.lower()} by the risk signal"
-                ),
+                summary=gettext_noop("Status %(from_label)s → %(to_label)s by the risk signal"),
+                summary_args={
+                    "from_label": Client.Status(status).label,
+                    "to_label": Client.Status(values["status"]).label,
+                },
                 client_id=client.pk,
                 obj=client,
                 from_state=status,
@@ -278,7 +286,12 @@ def contract_save(
         audit_record(
             actor=actor,
             action=AuditEvent.Action.CREATED if creating else AuditEvent.Action.UPDATED,
-            summary=f"Contract {contract} {'added' if creating else 'updated'}",
+            summary=(
+                gettext_noop("Contract %(contract)s added")
+                if creating
+                else gettext_noop("Contract %(contract)s updated")
+            ),
+            summary_args={"contract": str(contract)},
             client_id=client.pk,
             obj=contract,
         )
@@ -298,11 +311,11 @@ def invoice_save(
         invoice = invoice or Invoice(client=client)
         assign_fields(invoice, fields, allowed=INVOICE_FIELDS)
         if invoice.contract_id and invoice.contract.client_id != client.pk:
-            raise Refused("Choose one of this client's contracts.")
+            raise Refused(_("Choose one of this client's contracts."))
         if invoice.paid_amount and not invoice.paid_on:
-            raise Refused("A payment needs the date it was received.")
+            raise Refused(_("A payment needs the date it was received."))
         if invoice.paid_on and not invoice.paid_amount:
-            raise Refused("Enter how much was received on the payment date.")
+            raise Refused(_("Enter how much was received on the payment date."))
         _save_with_history(invoice, actor)
         client_risk_refresh(client=client)
     return invoice
@@ -326,7 +339,14 @@ def _attach_evidence(
     *, actor: User, incident: Incident, files: Sequence[UploadedFile], stored: list
 ) -> None:
     if len(files) > MAX_FILES_PER_REQUEST:
-        raise Refused(f"Attach at most {MAX_FILES_PER_REQUEST} files at a time.")
+        raise Refused(
+            ngettext(
+                "Attach at most %(count)s file at a time.",
+                "Attach at most %(count)s files at a time.",
+                MAX_FILES_PER_REQUEST,
+            )
+            % {"count": MAX_FILES_PER_REQUEST}
+        )
     checked = [(f, check_upload(f)) for f in files]  # all are checked before any is stored
     for upload, info in checked:
         evidence = Evidence(
@@ -355,7 +375,9 @@ def incident_log(
         audit_record(
             actor=actor,
             action=AuditEvent.Action.CREATED,
-            summary=f"Incident logged: {incident.get_category_display()}",
+            summary=gettext_noop("Incident logged: %(category_label)s"),
+            # The label itself (lazy), so that it is kept as its English message id.
+            summary_args={"category_label": Incident.Category(incident.category).label},
             client_id=client.pk,
             obj=incident,
         )
@@ -376,16 +398,19 @@ def incident_update(*, actor: User, incident: Incident, **fields) -> Incident:
 def evidence_add(*, actor: User, incident: Incident, files: Sequence[UploadedFile]) -> None:
     permissions.ADD_EVIDENCE.check(actor, incident)
     if incident.is_withdrawn:
-        raise Refused("Evidence can only be added to an incident on record, not a withdrawn one.")
+        raise Refused(
+            _("Evidence can only be added to an incident on record, not a withdrawn one.")
+        )
     if not files:
-        raise Refused("Choose at least one file.")
+        raise Refused(_("Choose at least one file."))
     stored: list = []
     with _files_removed_on_failure(stored), transaction.atomic():
         _attach_evidence(actor=actor, incident=incident, files=files, stored=stored)
         audit_record(
             actor=actor,
             action=AuditEvent.Action.CREATED,
-            summary=f"Evidence added to an incident: {len(files)} file(s)",
+            summary=gettext_noop("Evidence added to an incident: %(count)s file(s)"),
+            summary_args={"count": len(files)},
             client_id=incident.client_id,
             obj=incident,
         )
@@ -396,7 +421,7 @@ def incident_withdraw(*, actor: User, incident: Incident, reason: str) -> Incide
     permissions.WITHDRAW_INCIDENT.check(actor, incident)
     reason = reason.strip()
     if not reason:
-        raise Refused("Say why the incident is withdrawn.")
+        raise Refused(_("Say why the incident is withdrawn."))
     with transaction.atomic():
         incident = Incident.objects.select_for_update().get(pk=incident.pk)
         if incident.is_withdrawn:
@@ -407,7 +432,8 @@ def incident_withdraw(*, actor: User, incident: Incident, reason: str) -> Incide
         audit_record(
             actor=actor,
             action=AuditEvent.Action.UPDATED,
-            summary=f"Incident withdrawn: {incident.title}",
+            summary=gettext_noop("Incident withdrawn: %(title)s"),
+            summary_args={"title": incident.title},
             client_id=incident.client_id,
             obj=incident,
             comment=reason,
@@ -435,7 +461,8 @@ def repair_attempt_save(
             audit_record(
                 actor=actor,
                 action=AuditEvent.Action.CREATED,
-                summary=f"Repair attempt recorded: {repair_attempt.get_kind_display()}",
+                summary=gettext_noop("Repair attempt recorded: %(kind_label)s"),
+                summary_args={"kind_label": RepairAttempt.Kind(repair_attempt.kind).label},
                 client_id=client.pk,
                 obj=repair_attempt,
             )

@@ -12,6 +12,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.http import require_POST
 
 from agency.downloads import private_file_response
@@ -46,12 +48,12 @@ from .selectors import (
 
 PAGE_SIZE = 25
 TABS = [
-    ("overview", "Overview"),
-    ("contracts", "Contracts"),
-    ("payments", "Payments"),
-    ("incidents", "Incidents"),
-    ("repair_attempts", "Repair attempts"),
-    ("timeline", "Timeline"),
+    ("overview", gettext_lazy("Overview")),
+    ("contracts", gettext_lazy("Contracts")),
+    ("payments", gettext_lazy("Payments")),
+    ("incidents", gettext_lazy("Incidents")),
+    ("repair_attempts", gettext_lazy("Repair attempts")),
+    ("timeline", gettext_lazy("Timeline")),
 ]
 
 
@@ -84,7 +86,7 @@ def _form_page(
             messages.success(request, success)
             return redirect(url)
     elif request.method == "POST":
-        messages.error(request, "Please correct the errors below; nothing was saved.")
+        messages.error(request, _("Please correct the errors below; nothing was saved."))
     return render(request, template, {**context, "form": form})
 
 
@@ -115,9 +117,9 @@ def client_create(request):
         request,
         form=form,
         template="clients/form.html",
-        context={"title": "Add a client"},
+        context={"title": _("Add a client")},
         action=lambda data: services.client_create(actor=request.user, **data),
-        success="Client added.",
+        success=_("Client added."),
         next_url=_client_url,
     )
 
@@ -165,9 +167,9 @@ def client_edit(request, pk: int):
         request,
         form=form,
         template="clients/form.html",
-        context={"title": f"Edit {client.name}", "client": client},
+        context={"title": _("Edit %(name)s") % {"name": client.name}, "client": client},
         action=lambda data: services.client_update(actor=request.user, client=client, **data),
-        success="Client updated.",
+        success=_("Client updated."),
         next_url=_client_url,
     )
 
@@ -184,11 +186,14 @@ def contact_edit(request, pk: int, contact_pk: int | None = None):
         request,
         form=form,
         template="clients/form.html",
-        context={"title": "Edit contact" if contact else "Add a contact", "client": client},
+        context={
+            "title": _("Edit contact") if contact else _("Add a contact"),
+            "client": client,
+        },
         action=lambda data: services.contact_save(
             actor=request.user, client=client, contact=contact, **data
         ),
-        success="Contact saved.",
+        success=_("Contact saved."),
         next_url=lambda _: _client_url(client),
     )
 
@@ -213,12 +218,12 @@ def contract_edit(request, pk: int, contract_pk: int | None = None):
         form=form,
         template="clients/form.html",
         context={
-            "title": "Edit contract" if contract else "Add a contract",
+            "title": _("Edit contract") if contract else _("Add a contract"),
             "client": client,
             "multipart": True,
         },
         action=save,
-        success="Contract saved.",
+        success=_("Contract saved."),
         next_url=lambda _: _client_url(client, "contracts"),
     )
 
@@ -231,7 +236,8 @@ def contract_file(request, pk: int, contract_pk: int):
     audit_record(
         actor=request.user,
         action=AuditEvent.Action.DOWNLOAD,
-        summary=f"Signed contract {contract} downloaded",
+        summary=gettext_noop("Signed contract %(contract)s downloaded"),
+        summary_args={"contract": str(contract)},
         client_id=client.pk,
         obj=contract,
         request=request,
@@ -256,13 +262,17 @@ def invoice_edit(request, pk: int, invoice_pk: int | None = None):
         form=form,
         template="clients/form.html",
         context={
-            "title": f"Invoice {invoice.number}" if invoice else "Record an invoice",
+            "title": (
+                _("Invoice %(number)s") % {"number": invoice.number}
+                if invoice
+                else _("Record an invoice")
+            ),
             "client": client,
         },
         action=lambda data: services.invoice_save(
             actor=request.user, client=client, invoice=invoice, **data
         ),
-        success="Invoice saved.",
+        success=_("Invoice saved."),
         next_url=lambda _: _client_url(client, "payments"),
     )
 
@@ -283,9 +293,9 @@ def incident_create(request, pk: int):
         request,
         form=form,
         template="clients/incident_form.html",
-        context={"title": "Log an incident", "client": client},
+        context={"title": _("Log an incident"), "client": client},
         action=save,
-        success="Incident logged. It stays internal and is never shared with the client.",
+        success=_("Incident logged. It stays internal and is never shared with the client."),
         next_url=lambda incident: reverse("clients:incident", args=[client.pk, incident.pk]),
     )
 
@@ -319,9 +329,9 @@ def incident_edit(request, pk: int, incident_pk: int):
         request,
         form=form,
         template="clients/incident_form.html",
-        context={"title": "Correct the incident", "client": client, "incident": incident},
+        context={"title": _("Correct the incident"), "client": client, "incident": incident},
         action=lambda data: services.incident_update(actor=request.user, incident=incident, **data),
-        success="Incident updated. The previous version is kept in its history.",
+        success=_("Incident updated. The previous version is kept in its history."),
         next_url=lambda _: reverse("clients:incident", args=[client.pk, incident.pk]),
     )
 
@@ -340,11 +350,15 @@ def incident_withdraw(request, pk: int, incident_pk: int):
         except Refused as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, "Incident withdrawn. It stays on record with your reason.")
+            messages.success(request, _("Incident withdrawn. It stays on record with your reason."))
     else:
         problems = " ".join(form.errors.get("reason", []))
         messages.error(
-            request, f"Say why the incident is withdrawn: {problems} Nothing was changed."
+            request,
+            # Translators: problems is what was wrong with the reason, e.g. "This field is
+            # required."
+            _("Say why the incident is withdrawn: %(problems)s Nothing was changed.")
+            % {"problems": problems},
         )
     return redirect("clients:incident", client.pk, incident.pk)
 
@@ -365,11 +379,11 @@ def evidence_add(request, pk: int, incident_pk: int):
         except AlreadySubmitted as first:
             return already_submitted(request, first)
         except (Refused, UploadRejected) as error:
-            messages.error(request, f"No file was added: {error}")
+            messages.error(request, _("No file was added: %(error)s") % {"error": error})
         else:
-            messages.success(request, "Evidence added.")
+            messages.success(request, _("Evidence added."))
     else:
-        messages.error(request, " ".join(form.errors.get("files", ["Choose a file."])))
+        messages.error(request, " ".join(form.errors.get("files", [_("Choose a file.")])))
     return redirect("clients:incident", client.pk, incident.pk)
 
 
@@ -381,7 +395,8 @@ def evidence_download(request, pk: int, evidence_pk: int):
     audit_record(
         actor=request.user,
         action=AuditEvent.Action.DOWNLOAD,
-        summary=f"Evidence {evidence.original_name} downloaded",
+        summary=gettext_noop("Evidence %(name)s downloaded"),
+        summary_args={"name": evidence.original_name},
         client_id=client.pk,
         obj=evidence,
         request=request,
@@ -410,12 +425,14 @@ def repair_attempt_edit(request, pk: int, repair_attempt_pk: int | None = None):
         form=form,
         template="clients/form.html",
         context={
-            "title": "Update repair attempt" if repair_attempt else "Record a repair attempt",
+            "title": (
+                _("Update repair attempt") if repair_attempt else _("Record a repair attempt")
+            ),
             "client": client,
         },
         action=lambda data: services.repair_attempt_save(
             actor=request.user, client=client, repair_attempt=repair_attempt, **data
         ),
-        success="Repair attempt saved.",
+        success=_("Repair attempt saved."),
         next_url=lambda _: _client_url(client, "repair_attempts"),
     )

@@ -178,3 +178,44 @@ def test_picking_a_team_without_javascript_saves_it_with_the_lead(client, lead, 
 
     assert response.status_code == 302
     assert set(Client.objects.get(name="Acme").team.all()) == {lead, staff}
+
+
+def test_the_client_form_saves_the_chosen_language(client, lead):
+    client.force_login(lead)
+    data = {"name": "Acme", "monthly_value": "0", "currency": "EUR", "language": "it"}
+
+    response = client.post(reverse("clients:create"), data)
+
+    assert response.status_code == 302
+    acme = Client.objects.get(name="Acme")
+    assert acme.language == "it"
+
+    response = client.post(reverse("clients:edit", args=[acme.pk]), {**data, "language": "nl"})
+
+    assert response.status_code == 302
+    acme.refresh_from_db()
+    assert acme.language == "nl"
+
+
+def test_the_client_form_offers_every_language_and_starts_with_the_agencys(settings, lead):
+    settings.LANGUAGE_CODE = "hu"
+
+    form = ClientForm(user=lead)
+
+    assert [value for value, _ in form.fields["language"].choices] == ["en-gb", "nl", "it", "hu"]
+    assert form["language"].value() == "hu"
+    assert str(form["language"].label) == "Language"
+
+
+def test_a_client_form_posted_without_a_language_keeps_the_clients(client, lead):
+    acme = ClientFactory(account_lead=lead, language="it")
+    client.force_login(lead)
+
+    response = client.post(
+        reverse("clients:edit", args=[acme.pk]),
+        {"name": "Acme", "monthly_value": "0", "currency": "EUR"},
+    )
+
+    assert response.status_code == 302
+    acme.refresh_from_db()
+    assert acme.language == "it"

@@ -175,7 +175,7 @@ def test_late_invoices_are_counted_over_the_last_six():
 def test_an_unpaid_invoice_is_late_and_overdue_but_not_paid_late():
     result = assess(invoices=[invoice(20, late_by=None, amount="2500.00")])
 
-    assert result.reasons == ("1 of the last 1 invoices unpaid", "EUR 2,500.00 overdue now")
+    assert result.reasons == ("1 of the last 1 invoices unpaid", "€2,500.00 overdue now")
     assert result.score == 8
 
 
@@ -192,7 +192,7 @@ def test_invoices_paid_late_and_still_unpaid_are_told_apart():
 
     assert result.reasons == (
         "2 of the last 5 invoices paid late, 2 unpaid",
-        "EUR 2,000.00 overdue now",
+        "€2,000.00 overdue now",
     )
     assert result.score == 4 * 3 + 5
 
@@ -214,7 +214,7 @@ def test_a_partly_paid_invoice_counts_only_what_is_still_owed():
 
     result = assess(invoices=[partly])
 
-    assert "EUR 500.00 overdue now" in result.explanation
+    assert "€500.00 overdue now" in result.explanation
 
 
 def test_an_invoice_due_today_is_not_yet_overdue():
@@ -272,7 +272,7 @@ def test_every_kind_of_concern_appears_in_one_explanation():
         "1 high-severity incident in 90 days",
         "1 earlier incident in the last year",
         "1 of the last 1 invoices unpaid",
-        "EUR 1,000.00 overdue now",
+        "€1,000.00 overdue now",
         "1 repair attempt without effect",
     )
     assert result.explanation == "; ".join(result.reasons)
@@ -304,7 +304,7 @@ def test_client_risk_reads_what_is_on_record_and_ignores_withdrawn_and_old(fast_
     assert result.reasons == (
         "3 high-severity incidents in 90 days",
         "1 of the last 1 invoices unpaid",
-        "GBP 4,000.00 overdue now",
+        "£4,000.00 overdue now",
         "1 repair attempt without effect",
     )
     assert result.score == 18 + 3 + 5 + 4
@@ -318,4 +318,4 @@ def test_an_invoice_unpaid_for_over_a_year_is_still_overdue_now(fast_hashing):
 
     result = client_risk(acme, today=TODAY)
 
-    assert "EUR 3,000.00 overdue now" in result.explanation
+    assert "€3,000.00 overdue now" in result.explanation

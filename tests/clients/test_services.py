@@ -141,6 +141,23 @@ def test_manager_adds_a_client_for_a_lead(manager, lead):
     assert created.risk_explanation == "Nothing of concern on record."
 
 
+@pytest.mark.parametrize("agency_language", ["en-gb", "nl"])
+def test_a_client_added_without_a_language_gets_the_agencys(settings, lead, agency_language):
+    settings.LANGUAGE_CODE = agency_language
+
+    created = services.client_create(actor=lead, name="Polyglot BV")
+
+    created.refresh_from_db()
+    assert created.language == agency_language == settings.LANGUAGE_CODE
+
+
+def test_the_client_language_is_written_by_the_service(acme, lead):
+    services.client_update(actor=lead, client=acme, language="hu")
+
+    acme.refresh_from_db()
+    assert acme.language == "hu"
+
+
 # --- Contacts, contracts, invoices ---------------------------------------------------------
 
 
@@ -564,7 +581,7 @@ def test_risk_refresh_writes_the_assessment_to_the_client(acme, today):
     assert stored.risk_level == Client.RiskLevel.HIGH  # 18 + 3 + 5 = 26
     assert stored.risk_score == 26
     assert "3 high-severity incidents in 90 days" in stored.risk_explanation
-    assert "EUR 4,000.00 overdue now" in stored.risk_explanation
+    assert "€4,000.00 overdue now" in stored.risk_explanation
     assert stored.risk_computed_at is not None
 
 
