@@ -61,7 +61,15 @@ class PeoplePicker(forms.SelectMultiple):
     Select). Without JavaScript it stays a working, labelled <select multiple>."""
 
     def __init__(self, attrs=None):
-        super().__init__(attrs={"size": 6, "data-picker": "people", **(attrs or {})})
+        super().__init__(
+            attrs={
+                "size": 6,
+                "data-picker": "people",
+                "data-placeholder": gettext_lazy("Type a name…"),
+                "data-no-results": gettext_lazy("Nobody by that name."),
+                **(attrs or {}),
+            }
+        )
 
     @property
     def media(self):

@@ -411,3 +411,12 @@ class LetterForm(forms.Form):
         help_text="Edit freely. Blank lines separate paragraphs. This text is kept with the "
         "version.",
     )
+
+
+class WordingForm(forms.Form):
+    body = forms.CharField(
+        label="Wording",
+        widget=forms.Textarea(attrs={"rows": 22, "spellcheck": "true"}),
+        max_length=20000,
+        help_text="Placeholders in braces are filled in for each case; an empty one leaves no gap.",
+    )

@@ -165,3 +165,6 @@ def check_decide(user: User, case: Offboarding) -> None:
     """A manager, and not an author of this proposal: or Refused, saying which."""
     MANAGERS_DECIDE.check(user)
     ANOTHER_MANAGER_DECIDES.check(user, case)
+
+
+EDIT_WORDING = Rule(is_manager, "Only managers edit the agency's wording of letters and scripts.")

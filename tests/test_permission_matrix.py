@@ -546,7 +546,9 @@ def url_kwargs(name: str, parent: Side, child: Side | None = None) -> dict:
         # "pk" is the client in clients:*, the offboarding case in offboarding:*.
         "pk": parent.client.pk if name.startswith("clients:") else parent.case.pk,
         "client_pk": parent.client.pk,
-        "kind": Document.Kind.CALL_BRIEF,
+        # A document's kind in offboarding:document_create; a wording's in wording_edit.
+        "kind": "letter" if name.startswith("offboarding:wording") else Document.Kind.CALL_BRIEF,
+        "language": "nl",
         "contact_pk": child.contact.pk,
         "contract_pk": child.contract.pk,
         "invoice_pk": child.invoice.pk,

@@ -15,14 +15,14 @@ from django.utils.translation import gettext_noop
 @pytest.mark.django_db
 def test_before_login_the_browser_decides(client):
     page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="nl-NL,nl;q=0.9")
-    assert '<html lang="nl">' in page.content.decode()
+    assert '<html lang="nl"' in page.content.decode()
     assert page["Content-Language"] == "nl"
 
 
 @pytest.mark.django_db
 def test_an_unsupported_browser_language_falls_back_to_the_agency_default(client, settings):
     page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="de-DE")
-    assert f'<html lang="{settings.LANGUAGE_CODE}">' in page.content.decode()
+    assert f'<html lang="{settings.LANGUAGE_CODE}"' in page.content.decode()
 
 
 @pytest.mark.django_db
@@ -36,7 +36,7 @@ def test_a_user_chooses_their_language_and_keeps_it(client, lead):
     client.cookies.clear()
     client.force_login(lead)
     page = client.get("/clients/", HTTP_ACCEPT_LANGUAGE="it")
-    assert '<html lang="hu">' in page.content.decode()
+    assert '<html lang="hu"' in page.content.decode()
 
 
 @pytest.mark.django_db
