@@ -263,6 +263,8 @@ def walk(entries=None, namespace: str = "", kwargs: tuple = ()) -> dict[str, tup
 PATTERNS = walk()
 # The kwargs that name a client or a case; every other *_pk names a child object.
 PARENT_KWARGS = {"pk", "client_pk"}
+# The kwargs of agency-wide pages, which belong to no client.
+AGENCY_KWARGS = {"kind", "language"}
 
 
 def child_kwargs(name: str) -> set[str]:
@@ -737,7 +739,9 @@ def mixed_status(row: Row, role: str) -> int:
 def cells():
     for (name, method), row in MATRIX.items():
         kwargs = PATTERNS.get(name, ())
-        targets = ["own", "foreign"] if kwargs else [""]
+        # A URL that names no client's object (the wording editor's kind and language)
+        # is the same for every side.
+        targets = ["own", "foreign"] if set(kwargs) - AGENCY_KWARGS else [""]
         if row.mixed is not None:
             targets.append("mixed")
         for target in targets:
@@ -760,7 +764,7 @@ CELLS = list(cells())
 
 def cell_url(world: World, name: str, target: str) -> tuple[str, Side]:
     if not target:
-        return reverse(name), world.own
+        return reverse(name, kwargs=url_kwargs(name, world.own)), world.own
     if target == "own":
         return reverse(name, kwargs=url_kwargs(name, world.own)), world.own
     if target == "foreign":
