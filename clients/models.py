@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -67,6 +67,8 @@ class Client(models.Model):
     risk_score = models.PositiveIntegerField(default=0)
     risk_level = models.CharField(max_length=16, choices=RiskLevel.choices, default=RiskLevel.LOW)
     risk_explanation = models.TextField(blank=True)
+    # The same explanation in each interface language ({"nl": "..."}), see risk_summary.
+    risk_explanations = models.JSONField(default=dict, blank=True)
     risk_computed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -86,6 +88,14 @@ class Client(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def risk_summary(self) -> str:
+        """The risk signal's explanation in the reader's language (each is kept at refresh;
+        one computed before that shows the agency's language)."""
+        return (self.risk_explanations or {}).get(translation.get_language() or "") or (
+            self.risk_explanation
+        )
 
     @property
     def handover_contact(self) -> Contact | None:

@@ -11,7 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import F, Q
+from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -203,11 +205,28 @@ def _and_list(parts: list[str]) -> str:
 
 def client_risk(client: Client, *, today: dt.date) -> RiskAssessment:
     """The one selector for a client's risk: loads what it needs and assesses it."""
+    return client_risk_in_every_language(client, today=today)[0]
+
+
+def client_risk_in_every_language(
+    client: Client, *, today: dt.date
+) -> tuple[RiskAssessment, dict[str, str]]:
+    """The assessment (its reasons in the active language) and its explanation in each of
+    the interface's languages, so that every reader sees the stored signal in their own.
+    The records are read once; only the wording is made four times."""
     since = today - dt.timedelta(days=366)
-    return assess_risk(
-        incidents=client.incidents.filter(occurred_on__gte=since),
-        invoices=client.invoices.filter(Q(due_on__gte=since) | Q(paid_amount__lt=F("amount"))),
-        repair_attempts=client.repair_attempts.filter(tried_on__gte=since),
-        today=today,
-        currency=client.currency,
-    )
+    records = {
+        "incidents": list(client.incidents.filter(occurred_on__gte=since)),
+        "invoices": list(
+            client.invoices.filter(Q(due_on__gte=since) | Q(paid_amount__lt=F("amount")))
+        ),
+        "repair_attempts": list(client.repair_attempts.filter(tried_on__gte=since)),
+    }
+    assessment = assess_risk(**records, today=today, currency=client.currency)
+    explanations = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            explanations[language] = assess_risk(
+                **records, today=today, currency=client.currency
+            ).explanation
+    return assessment, explanations

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -20,7 +21,7 @@ from agency.uploads import MAX_FILES_PER_REQUEST, check_upload, stored_name
 
 from . import permissions
 from .models import Client, Contact, Contract, Evidence, Incident, Invoice, RepairAttempt
-from .risk import client_risk
+from .risk import client_risk_in_every_language
 
 # What each service may change (assign_fields refuses any other name; the status is
 # never among them: it moves by the offboarding only).
@@ -143,11 +144,15 @@ def client_risk_refresh(*, client: Client, today: dt.date | None = None) -> Clie
     falls; the status change is written to the audit log. Offboarding and offboarded
     clients keep the status their case gave them: the row is locked so that a case
     opening at the same moment cannot be overwritten."""
-    assessment = client_risk(client, today=today or timezone.localdate())
+    assessment, explanations = client_risk_in_every_language(
+        client, today=today or timezone.localdate()
+    )
     values = {
         "risk_score": assessment.score,
         "risk_level": assessment.level,
-        "risk_explanation": assessment.explanation,
+        # The agency's language for search and the admin; each reader's from the others.
+        "risk_explanation": explanations[settings.LANGUAGE_CODE],
+        "risk_explanations": explanations,
         "risk_computed_at": timezone.now(),
     }
     with transaction.atomic():
@@ -177,7 +182,7 @@ def client_risk_refresh(*, client: Client, today: dt.date | None = None) -> Clie
                 obj=client,
                 from_state=status,
                 to_state=values["status"],
-                comment=assessment.explanation,
+                comment=explanations[settings.LANGUAGE_CODE],
             )
     for name, value in values.items():
         setattr(client, name, value)
