@@ -1,5 +1,8 @@
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from agency.models import User
 from clients.forms import DATE
@@ -19,7 +22,14 @@ def within_years(value, years: int = PLAUSIBLE_YEARS):
     today = timezone.localdate()
     day = value.date() if hasattr(value, "date") and callable(value.date) else value
     if abs((day - today).days) > years * 366:
-        raise forms.ValidationError(f"Enter a date within {years} years of today.")
+        raise forms.ValidationError(
+            ngettext(
+                "Enter a date within %(years)s year of today.",
+                "Enter a date within %(years)s years of today.",
+                years,
+            )
+            % {"years": years}
+        )
     return value
 
 
@@ -35,9 +45,9 @@ class ProposalForm(forms.ModelForm):
             "no_incident_justification": forms.Textarea(attrs={"rows": 2}),
         }
         labels = {
-            "incidents": "Reasons: the incidents on record",
-            "no_incident_justification": "Why no incident is on record",
-            "repair_attempts": "What was tried to repair the relationship",
+            "incidents": gettext_lazy("Reasons: the incidents on record"),
+            "no_incident_justification": gettext_lazy("Why no incident is on record"),
+            "repair_attempts": gettext_lazy("What was tried to repair the relationship"),
         }
 
     def __init__(self, *args, client, **kwargs):
@@ -46,12 +56,13 @@ class ProposalForm(forms.ModelForm):
             "-occurred_on"
         )
         self.fields["incidents"].label_from_instance = lambda i: (
-            f"{i.occurred_on:%d %b %Y} · {i.get_category_display()} · "
+            f"{date_format(i.occurred_on, 'DATE_FORMAT')} · {i.get_category_display()} · "
             f"{i.get_severity_display()} — {i.title}"
         )
         self.fields["repair_attempts"].queryset = client.repair_attempts.order_by("-tried_on")
         self.fields["repair_attempts"].label_from_instance = lambda r: (
-            f"{r.tried_on:%d %b %Y} · {r.get_kind_display()} — {r.get_outcome_display()}"
+            f"{date_format(r.tried_on, 'DATE_FORMAT')} · {r.get_kind_display()} — "
+            f"{r.get_outcome_display()}"
         )
 
     def clean(self):
@@ -59,22 +70,25 @@ class ProposalForm(forms.ModelForm):
         if not data.get("incidents") and not (data.get("no_incident_justification") or "").strip():
             self.add_error(
                 "no_incident_justification",
-                "Link at least one incident, or explain why there is none on record.",
+                _("Link at least one incident, or explain why there is none on record."),
             )
         return data
 
 
 class DecisionForm(forms.Form):
     comment = forms.CharField(
+        label=gettext_lazy("Comment"),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=4000,
-        help_text="Required. Explain the decision; the team and the audit trail keep it.",
+        help_text=gettext_lazy(
+            "Required. Explain the decision; the team and the audit trail keep it."
+        ),
     )
 
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(
-        label="Reason", widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+        label=gettext_lazy("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
     )
 
 
@@ -97,9 +111,11 @@ class ContractReviewForm(forms.ModelForm):
             "basis": forms.RadioSelect,
         }
         labels = {
-            "basis": "How the contract ends",
-            "notice_given_on": "Day notice is given",
-            "immediate_on": "Last day (immediate end only)",
+            "contract": gettext_lazy("Contract"),
+            "basis": gettext_lazy("How the contract ends"),
+            "notice_given_on": gettext_lazy("Day notice is given"),
+            "immediate_on": gettext_lazy("Last day (immediate end only)"),
+            "notes": gettext_lazy("Notes"),
         }
 
     def __init__(self, *args, client, **kwargs):
@@ -125,7 +141,7 @@ class ContractReviewForm(forms.ModelForm):
         if data.get("basis") == ContractReview.Basis.IMMEDIATE and not data.get("immediate_on"):
             data["immediate_on"] = data.get("notice_given_on")
         if data.get("refund_amount") is not None and data["refund_amount"] < 0:
-            self.add_error("refund_amount", "The refund cannot be negative.")
+            self.add_error("refund_amount", _("The refund cannot be negative."))
         return data
 
 
@@ -134,22 +150,32 @@ class DeliverableForm(forms.ModelForm):
         model = Deliverable
         fields = list(steps.DELIVERABLE_FIELDS)
         widgets = {"due_on": DATE, "description": forms.Textarea(attrs={"rows": 2})}
-        help_texts = {"refund_amount": "For “cancel and refund”: the amount to refund."}
-        labels = {"due_on": "Due date", "refund_amount": "Amount to refund"}
+        help_texts = {
+            "refund_amount": gettext_lazy("For “cancel and refund”: the amount to refund.")
+        }
+        labels = {
+            "name": gettext_lazy("Name"),
+            "description": gettext_lazy("Description"),
+            "due_on": gettext_lazy("Due date"),
+            # Translators: the state of a deliverable (a piece of work).
+            "status": gettext_lazy("Status"),
+            "decision": gettext_lazy("Decision"),
+            "refund_amount": gettext_lazy("Amount to refund"),
+        }
 
     def clean(self):
         data = super().clean()
         refund = data.get("refund_amount")
         if data.get("decision") == Deliverable.Decision.CANCEL_REFUND and refund is None:
-            self.add_error("refund_amount", "Enter the amount to refund (0 if none).")
+            self.add_error("refund_amount", _("Enter the amount to refund (0 if none)."))
         if data.get("refund_amount") is not None and data["refund_amount"] < 0:
-            self.add_error("refund_amount", "The refund cannot be negative.")
+            self.add_error("refund_amount", _("The refund cannot be negative."))
         if (
             data.get("decision") == Deliverable.Decision.FINISH
             and data.get("client_answer") == Deliverable.Answer.NOT_NEEDED
         ):
             self.add_error(
-                "decision", "The client does not need this one: hand it over or cancel it."
+                "decision", _("The client does not need this one: hand it over or cancel it.")
             )
         return data
 
@@ -182,18 +208,27 @@ class CallPlanForm(forms.ModelForm):
             "script": forms.Textarea(attrs={"rows": 16}),
         }
         labels = {
-            "duration_minutes": "Duration (minutes)",
-            "agency_attendees": "Who attends for the agency",
-            "client_attendees": "Who attends for the client",
-            "referral_contact": "Their contact details (e-mail, phone or website)",
+            "duration_minutes": gettext_lazy("Duration (minutes)"),
+            # Translators: how the termination call is held (in person, video, phone).
+            "channel": gettext_lazy("Channel"),
+            "agency_attendees": gettext_lazy("Who attends for the agency"),
+            "client_attendees": gettext_lazy("Who attends for the client"),
+            "talking_points": gettext_lazy("Talking points"),
+            "referral_contact": gettext_lazy("Their contact details (e-mail, phone or website)"),
+            # Translators: the call script (the glossary's term).
+            "script": gettext_lazy("Script"),
         }
         help_texts = {
-            "script": "Leave empty to generate it from our template and the case's reasons; "
-            "then edit it freely. Tick “rehearsed” and “agreed internally” once there is a "
-            "script to rehearse and agree on.",
-            "channel": "Call, don't e-mail: ending a relationship deserves a conversation. "
-            "The client hears the decision from a person, can ask questions, and the tone "
-            "stays respectful; that is why e-mail is not offered.",
+            "script": gettext_lazy(
+                "Leave empty to generate it from our template and the case's reasons; "
+                "then edit it freely. Tick “rehearsed” and “agreed internally” once there is a "
+                "script to rehearse and agree on."
+            ),
+            "channel": gettext_lazy(
+                "Call, don't e-mail: ending a relationship deserves a conversation. "
+                "The client hears the decision from a person, can ask questions, and the tone "
+                "stays respectful; that is why e-mail is not offered."
+            ),
         }
 
     def __init__(self, *args, case, **kwargs):
@@ -206,7 +241,7 @@ class CallPlanForm(forms.ModelForm):
             "agency_attendees"
         ].queryset.distinct()
         self.fields["agency_attendees"].required = False
-        self.fields["agency_attendees"].help_text = "Leave empty: you attend."
+        self.fields["agency_attendees"].help_text = _("Leave empty: you attend.")
         self.fields["client_attendees"].queryset = case.client.contacts.all()
         self.fields["script"].required = False
         # E-mail is never a way to end a relationship: it is not offered at all (the help
@@ -221,16 +256,23 @@ class CallPlanForm(forms.ModelForm):
         data = super().clean()
         # An empty script is generated on save: nobody can have rehearsed or agreed on it yet.
         if not (data.get("script") or "").strip():
-            for name, what in (("rehearsed", "rehearse"), ("agreed_internally", "agree on")):
+            no_script = {
+                "rehearsed": _(
+                    "There is no script yet to rehearse. Save the plan with this box "
+                    "unticked: the script is generated from our template. Read it, "
+                    "then tick this."
+                ),
+                "agreed_internally": _(
+                    "There is no script yet to agree on. Save the plan with this box "
+                    "unticked: the script is generated from our template. Read it, "
+                    "then tick this."
+                ),
+            }
+            for name, problem in no_script.items():
                 if data.get(name):
-                    self.add_error(
-                        name,
-                        f"There is no script yet to {what}. Save the plan with this box "
-                        "unticked: the script is generated from our template. Read it, "
-                        "then tick this.",
-                    )
+                    self.add_error(name, problem)
         if data.get("points_written") and not (data.get("talking_points") or "").strip():
-            self.add_error("points_written", "Write the talking points above first.")
+            self.add_error("points_written", _("Write the talking points above first."))
         return data
 
     def clean_scheduled_at(self):
@@ -239,46 +281,50 @@ class CallPlanForm(forms.ModelForm):
     def clean_duration_minutes(self):
         minutes = self.cleaned_data["duration_minutes"]
         if not 5 <= minutes <= 480:
-            raise forms.ValidationError("Plan between 5 minutes and 8 hours.")
+            raise forms.ValidationError(_("Plan between 5 minutes and 8 hours."))
         return minutes
 
 
 class CallOutcomeForm(forms.Form):
     held = forms.ChoiceField(
-        label="Did the call happen?",
+        label=gettext_lazy("Did the call happen?"),
         choices=[
-            (CallPlan.Held.HELD, "Yes, it was held"),
-            (CallPlan.Held.RESCHEDULED, "It was rescheduled"),
+            (CallPlan.Held.HELD, gettext_lazy("Yes, it was held")),
+            (CallPlan.Held.RESCHEDULED, gettext_lazy("It was rescheduled")),
         ],
         widget=forms.RadioSelect,
     )
     held_at = forms.DateTimeField(
-        label="When it was held",
+        label=gettext_lazy("When it was held"),
         required=False,
-        help_text="Only if the call was held: when it started.",
+        help_text=gettext_lazy("Only if the call was held: when it started."),
         widget=DATETIME,
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
     rescheduled_to = forms.DateTimeField(
-        label="New date and time",
+        label=gettext_lazy("New date and time"),
         required=False,
-        help_text="Only if the call was rescheduled.",
+        help_text=gettext_lazy("Only if the call was rescheduled."),
         widget=DATETIME,
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
     reaction = forms.ChoiceField(
-        label="How the client reacted",
+        label=gettext_lazy("How the client reacted"),
         choices=[("", "—"), *CallPlan.Reaction.choices],
         required=False,
     )
     commitments = forms.CharField(
-        label="Commitments made", widget=forms.Textarea(attrs={"rows": 3}), required=False
-    )
-    pushback = forms.CharField(
-        label="Pushback",
+        label=gettext_lazy("Commitments made"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
-        help_text="Record it faithfully. Pushback or promises do not change the decision.",
+    )
+    pushback = forms.CharField(
+        label=gettext_lazy("Pushback"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=gettext_lazy(
+            "Record it faithfully. Pushback or promises do not change the decision."
+        ),
     )
 
     def __init__(self, *args, call: CallPlan | None = None, **kwargs):
@@ -295,14 +341,14 @@ class CallOutcomeForm(forms.Form):
         data = super().clean()
         if data.get("held") == CallPlan.Held.HELD:
             if not data.get("held_at"):
-                self.add_error("held_at", "Enter when the call was held.")
+                self.add_error("held_at", _("Enter when the call was held."))
             elif problem := steps.held_at_problem(self.call, data["held_at"]):
                 self.add_error("held_at", problem)
             if not data.get("reaction"):
-                self.add_error("reaction", "Record how the client reacted.")
+                self.add_error("reaction", _("Record how the client reacted."))
         if data.get("held") == CallPlan.Held.RESCHEDULED:
             if not data.get("rescheduled_to"):
-                self.add_error("rescheduled_to", "Enter the new date and time.")
+                self.add_error("rescheduled_to", _("Enter the new date and time."))
             elif data["rescheduled_to"] <= timezone.now():
                 self.add_error("rescheduled_to", steps.RESCHEDULED_IN_THE_PAST)
         for name in ("held_at", "rescheduled_to"):
@@ -315,10 +361,10 @@ class CallOutcomeForm(forms.Form):
 
 class CredentialForm(forms.ModelForm):
     secret = forms.CharField(
-        label="Password or secret",
+        label=gettext_lazy("Password or secret"),
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
         required=False,
-        help_text="Encrypted at rest. Shown masked; revealing it is logged.",
+        help_text=gettext_lazy("Encrypted at rest. Shown masked; revealing it is logged."),
     )
 
     class Meta:
@@ -328,10 +374,15 @@ class CredentialForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 2}),
             "recovery_note": forms.Textarea(attrs={"rows": 2}),
         }
+        labels = {
+            # Translators: the system a login is for (e.g. WordPress, Google Ads).
+            "system": gettext_lazy("System"),
+            "username": gettext_lazy("Username"),
+        }
 
     field_order = [*steps.CREDENTIAL_FIELDS[:5], "remove_recovery_note"]  # beside the note
     remove_recovery_note = forms.BooleanField(
-        label="Remove the stored 2FA / recovery note", required=False
+        label=gettext_lazy("Remove the stored 2FA / recovery note"), required=False
     )
 
     def __init__(self, *args, **kwargs):
@@ -340,9 +391,9 @@ class CredentialForm(forms.ModelForm):
         self.initial.pop("secret", None)
         self.initial.pop("recovery_note", None)
         if self.instance.pk:
-            self.fields["secret"].help_text = "Leave empty to keep the stored secret."
+            self.fields["secret"].help_text = _("Leave empty to keep the stored secret.")
             if self.instance.recovery_note:
-                self.fields["recovery_note"].help_text = (
+                self.fields["recovery_note"].help_text = _(
                     "A note is stored (encrypted). Leave empty to keep it, type a new one to "
                     "replace it."
                 )
@@ -350,7 +401,7 @@ class CredentialForm(forms.ModelForm):
                 del self.fields["remove_recovery_note"]
         else:
             self.fields["secret"].required = True
-            self.fields["secret"].error_messages["required"] = "Enter the secret to hand over."
+            self.fields["secret"].error_messages["required"] = _("Enter the secret to hand over.")
             del self.fields["remove_recovery_note"]
 
 
@@ -358,11 +409,16 @@ class AssetForm(forms.ModelForm):
     class Meta:
         model = Asset
         fields = list(steps.ASSET_FIELDS)
+        labels = {
+            "name": gettext_lazy("Name"),
+            # Translators: the kind of an asset (website, domain, repository...).
+            "kind": gettext_lazy("Kind"),
+        }
 
 
 class InstructionsForm(forms.Form):
     takeover_instructions = forms.CharField(
-        label="Takeover instructions",
+        label=gettext_lazy("Takeover instructions"),
         widget=forms.Textarea(attrs={"rows": 10}),
         required=False,
         max_length=50000,
@@ -378,19 +434,22 @@ class CloseoutForm(forms.ModelForm):
 
 class HandoverExportForm(forms.Form):
     omit_secrets = forms.BooleanField(
-        label="Leave the secrets out (marked “delivered separately”)", required=False
+        label=gettext_lazy("Leave the secrets out (marked “delivered separately”)"),
+        required=False,
     )
     passphrase = forms.CharField(
-        label="Protect the PDF with a passphrase (optional)",
+        label=gettext_lazy("Protect the PDF with a passphrase (optional)"),
         required=False,
         min_length=8,
         max_length=200,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="At least 8 characters. Tell the client by phone; it is never stored.",
+        help_text=gettext_lazy(
+            "At least 8 characters. Tell the client by phone; it is never stored."
+        ),
     )
     passphrase_again = forms.CharField(
-        label="Passphrase again",
+        label=gettext_lazy("Passphrase again"),
         required=False,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
@@ -399,17 +458,18 @@ class HandoverExportForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("passphrase", "") != data.get("passphrase_again", ""):
-            self.add_error("passphrase_again", "The two passphrases differ.")
+            self.add_error("passphrase_again", _("The two passphrases differ."))
         return data
 
 
 class LetterForm(forms.Form):
     body = forms.CharField(
-        label="Wording of the letter",
+        label=gettext_lazy("Wording of the letter"),
         widget=forms.Textarea(attrs={"rows": 18}),
         max_length=20000,
-        help_text="Edit freely. Blank lines separate paragraphs. This text is kept with the "
-        "version.",
+        help_text=gettext_lazy(
+            "Edit freely. Blank lines separate paragraphs. This text is kept with the version."
+        ),
     )
 
 

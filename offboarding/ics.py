@@ -13,6 +13,7 @@ import datetime as dt
 import icalendar
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 
 def _text(value: str) -> str:
@@ -28,9 +29,15 @@ def call_ics(call) -> str:
     attendees = [u.display_name for u in call.agency_attendees.all()] + [
         c.name for c in call.client_attendees.all()
     ]
-    description = f"{call.get_channel_display()} with {case.client.name}." + (
-        f" Attendees: {', '.join(attendees)}." if attendees else ""
-    )
+    # The lead downloads the file: it reads in the lead's language.
+    # Translators: the calendar event's description, e.g. "Video call with Acme Rockets."
+    description = _("%(channel)s with %(client)s.") % {
+        "channel": call.get_channel_display(),
+        "client": case.client.name,
+    }
+    if attendees:
+        # Translators: after the calendar event's description: who attends the call.
+        description += " " + _("Attendees: %(names)s.") % {"names": ", ".join(attendees)}
     calendar = icalendar.Calendar()
     calendar.add("version", "2.0")
     calendar.add("prodid", "-//Clean Break//Offboarding//EN")
@@ -41,7 +48,8 @@ def call_ics(call) -> str:
     event.add("dtstamp", timezone.now().astimezone(dt.UTC))
     event.add("dtstart", start.astimezone(dt.UTC))
     event.add("dtend", end.astimezone(dt.UTC))
-    event.add("summary", _text(f"Call with {case.client.name}"))
+    # Translators: the title of the termination call in a calendar, e.g. "Call with Acme".
+    event.add("summary", _text(_("Call with %(client)s") % {"client": case.client.name}))
     event.add("description", _text(description))
     if call.location:
         event.add("location", _text(call.location))

@@ -9,6 +9,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.utils.text import slugify
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from agency.fields import EncryptedFileField, EncryptedTextField
@@ -24,13 +25,14 @@ class OffboardingQuerySet(models.QuerySet):
 
 class Offboarding(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PROPOSED = "proposed", "Awaiting decision"
-        APPROVED = "approved", "Approved"
-        REJECTED = "rejected", "Rejected"
-        IN_PROGRESS = "in_progress", "In progress"
-        COMPLETED = "completed", "Completed"
-        CANCELLED = "cancelled", "Cancelled"
+        DRAFT = "draft", _("Draft")
+        # Translators: the state of an offboarding case; the case is the subject.
+        PROPOSED = "proposed", _("Awaiting decision")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        IN_PROGRESS = "in_progress", _("In progress")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
 
     OPEN_STATES = (Status.DRAFT, Status.PROPOSED, Status.APPROVED, Status.IN_PROGRESS)
     # Steps may be worked on once the decision is made, never before.
@@ -44,9 +46,9 @@ class Offboarding(models.Model):
     )
 
     class Timing(models.TextChoices):
-        END_OF_CONTRACT = "end_of_contract", "At the end of the contract"
-        WITH_NOTICE = "with_notice", "With notice, as the contract allows"
-        IMMEDIATELY = "immediately", "Immediately (abuse or unethical requests)"
+        END_OF_CONTRACT = "end_of_contract", _("At the end of the contract")
+        WITH_NOTICE = "with_notice", _("With notice, as the contract allows")
+        IMMEDIATELY = "immediately", _("Immediately (abuse or unethical requests)")
 
     client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="cases")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
@@ -67,16 +69,17 @@ class Offboarding(models.Model):
     )
     incidents = models.ManyToManyField("clients.Incident", blank=True, related_name="cases")
     no_incident_justification = models.TextField(
-        blank=True, help_text="Why there is no incident on record, if none is linked."
+        blank=True, help_text=_("Why there is no incident on record, if none is linked.")
     )
     repair_attempts = models.ManyToManyField(
         "clients.RepairAttempt", blank=True, related_name="cases"
     )
     timing = models.CharField(
-        "preferred timing", max_length=32, choices=Timing.choices, default=Timing.WITH_NOTICE
+        _("preferred timing"), max_length=32, choices=Timing.choices, default=Timing.WITH_NOTICE
     )
     summary = models.TextField(
-        "summary for the manager", help_text="Why the agency should end this relationship now."
+        _("summary for the manager"),
+        help_text=_("Why the agency should end this relationship now."),
     )
 
     # 2. Decision
@@ -92,20 +95,24 @@ class Offboarding(models.Model):
     # 7. Handover contents
     takeover_instructions = models.TextField(
         blank=True,
-        help_text="How the client takes over. Paragraphs separated by a blank line; "
-        "lines starting with “- ” or “1. ” become lists.",
+        help_text=_(
+            "How the client takes over. Paragraphs separated by a blank line; "
+            "lines starting with “- ” or “1. ” become lists."
+        ),
     )
     handover_done_at = models.DateTimeField(null=True, blank=True)
 
     # 8. Close-out
     access_revoked = models.BooleanField(
-        "agency access to the client's systems revoked", default=False
+        _("agency access to the client's systems revoked"), default=False
     )
-    ownership_transferred = models.BooleanField("ownership of accounts transferred", default=False)
+    ownership_transferred = models.BooleanField(
+        _("ownership of accounts transferred"), default=False
+    )
     final_invoice_settled = models.BooleanField(
-        "final invoice settled or refund paid", default=False
+        _("final invoice settled or refund paid"), default=False
     )
-    handover_delivered = models.BooleanField("handover delivered to the client", default=False)
+    handover_delivered = models.BooleanField(_("handover delivered to the client"), default=False)
 
     closed_at = models.DateTimeField(null=True, blank=True)
     close_reason = models.TextField(blank=True)
@@ -174,16 +181,16 @@ class Offboarding(models.Model):
 
 class ContractReview(models.Model):
     class Basis(models.TextChoices):
-        END_OF_TERM = "end_of_term", "At the end of the term"
-        NOTICE = "notice", "With notice per the termination clause"
-        IMMEDIATE = "immediate", "Immediately"
+        END_OF_TERM = "end_of_term", _("At the end of the term")
+        NOTICE = "notice", _("With notice per the termination clause")
+        IMMEDIATE = "immediate", _("Immediately")
 
     case = models.OneToOneField(Offboarding, on_delete=models.CASCADE, related_name="review")
     contract = models.ForeignKey("clients.Contract", on_delete=models.PROTECT, related_name="+")
     basis = models.CharField(max_length=16, choices=Basis.choices)
-    notice_given_on = models.DateField(help_text="The day notice is (or will be) given.")
+    notice_given_on = models.DateField(help_text=_("The day notice is (or will be) given."))
     immediate_on = models.DateField(
-        null=True, blank=True, help_text="Only for an immediate end: the last day."
+        null=True, blank=True, help_text=_("Only for an immediate end: the last day.")
     )
     effective_end = models.DateField()
     notice_deadline = models.DateField(null=True, blank=True)
@@ -191,9 +198,11 @@ class ContractReview(models.Model):
     warning = models.TextField(blank=True)
     open_invoices_amount = models.DecimalField(max_digits=12, decimal_places=2, default=ZERO)
     refund_amount = models.DecimalField(
-        "deposit or prepaid work to refund", max_digits=12, decimal_places=2, default=ZERO
+        _("deposit or prepaid work to refund"), max_digits=12, decimal_places=2, default=ZERO
     )
-    released_early = models.BooleanField("client is let out of the contract early", default=False)
+    released_early = models.BooleanField(
+        _("client is let out of the contract early"), default=False
+    )
     notes = models.TextField(blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -206,22 +215,23 @@ class ContractReview(models.Model):
 
 class Deliverable(models.Model):
     class Status(models.TextChoices):
-        NOT_STARTED = "not_started", "Not started"
-        IN_PROGRESS = "in_progress", "In progress"
-        DELIVERED = "delivered", "Delivered"
-        HANDED_OVER = "handed_over", "Handed over unfinished"
-        CANCELLED = "cancelled", "Cancelled"
+        NOT_STARTED = "not_started", _("Not started")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DELIVERED = "delivered", _("Delivered")
+        # Translators: a deliverable (a piece of work) given to the client as it is.
+        HANDED_OVER = "handed_over", _("Handed over unfinished")
+        CANCELLED = "cancelled", _("Cancelled")
 
     class Answer(models.TextChoices):
-        UNKNOWN = "unknown", "Not asked yet"
-        NEEDED = "needed", "Still needed"
-        NOT_NEEDED = "not_needed", "Not needed"
+        UNKNOWN = "unknown", _("Not asked yet")
+        NEEDED = "needed", _("Still needed")
+        NOT_NEEDED = "not_needed", _("Not needed")
 
     class Decision(models.TextChoices):
-        UNDECIDED = "undecided", "Undecided"
-        FINISH = "finish", "Finish before the end date"
-        HAND_OVER = "hand_over", "Hand over unfinished"
-        CANCEL_REFUND = "cancel_refund", "Cancel and refund"
+        UNDECIDED = "undecided", _("Undecided")
+        FINISH = "finish", _("Finish before the end date")
+        HAND_OVER = "hand_over", _("Hand over unfinished")
+        CANCEL_REFUND = "cancel_refund", _("Cancel and refund")
 
     case = models.ForeignKey(Offboarding, on_delete=models.CASCADE, related_name="deliverables")
     name = models.CharField(max_length=200)
@@ -229,7 +239,7 @@ class Deliverable(models.Model):
     due_on = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.IN_PROGRESS)
     client_answer = models.CharField(
-        "client's answer", max_length=16, choices=Answer.choices, default=Answer.UNKNOWN
+        _("client's answer"), max_length=16, choices=Answer.choices, default=Answer.UNKNOWN
     )
     decision = models.CharField(max_length=16, choices=Decision.choices, default=Decision.UNDECIDED)
     refund_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
@@ -252,53 +262,58 @@ class Deliverable(models.Model):
 
 class CallPlan(models.Model):
     class Channel(models.TextChoices):
-        IN_PERSON = "in_person", "In person"
-        VIDEO = "video", "Video call"
-        PHONE = "phone", "Phone call"
-        EMAIL = "email", "E-mail only"
+        IN_PERSON = "in_person", _("In person")
+        VIDEO = "video", _("Video call")
+        PHONE = "phone", _("Phone call")
+        EMAIL = "email", _("E-mail only")
 
     # A termination is never a bare e-mail: the form and the service refuse it in these words.
-    EMAIL_REFUSED = (
+    EMAIL_REFUSED = _(
         "A bare e-mail is not enough for this conversation. Ending a relationship deserves a "
         "call or a meeting: the client hears the decision from a person, can ask questions, "
         "and the tone stays respectful. Choose in person, video or phone."
     )
 
     class Held(models.TextChoices):
-        PLANNED = "planned", "Not held yet"
-        HELD = "held", "Held"
-        RESCHEDULED = "rescheduled", "Rescheduled"
+        # Translators: whether the termination call has taken place.
+        PLANNED = "planned", _("Not held yet")
+        HELD = "held", _("Held")
+        RESCHEDULED = "rescheduled", _("Rescheduled")
 
     class Reaction(models.TextChoices):
-        ACCEPTING = "accepting", "Calm, accepted the decision"
-        SURPRISED = "surprised", "Surprised but constructive"
-        UPSET = "upset", "Upset"
-        HOSTILE = "hostile", "Hostile or threatening"
+        ACCEPTING = "accepting", _("Calm, accepted the decision")
+        SURPRISED = "surprised", _("Surprised but constructive")
+        UPSET = "upset", _("Upset")
+        HOSTILE = "hostile", _("Hostile or threatening")
 
     case = models.OneToOneField(Offboarding, on_delete=models.CASCADE, related_name="call")
-    scheduled_at = models.DateTimeField("date and time")
+    scheduled_at = models.DateTimeField(_("date and time"))
     duration_minutes = models.PositiveSmallIntegerField(default=30)
     channel = models.CharField(max_length=16, choices=Channel.choices)
     location = models.CharField(
-        "where", max_length=300, blank=True, help_text="Meeting room, video link or number."
+        # Translators: where the termination call takes place (a room, a link, a number).
+        _("where"),
+        max_length=300,
+        blank=True,
+        help_text=_("Meeting room, video link or number."),
     )
     agency_attendees = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+")
     client_attendees = models.ManyToManyField("clients.Contact", related_name="+", blank=True)
     talking_points = models.TextField(blank=True)
-    referral_name = models.CharField("recommended provider", max_length=200, blank=True)
+    referral_name = models.CharField(_("recommended provider"), max_length=200, blank=True)
     referral_contact = models.CharField(max_length=200, blank=True)
-    referral_why = models.TextField("why they fit", blank=True)
+    referral_why = models.TextField(_("why they fit"), blank=True)
     script = models.TextField(blank=True)
-    points_written = models.BooleanField("talking points written", default=False)
-    rehearsed = models.BooleanField("script rehearsed", default=False)
-    agreed_internally = models.BooleanField("agreed internally", default=False)
+    points_written = models.BooleanField(_("talking points written"), default=False)
+    rehearsed = models.BooleanField(_("script rehearsed"), default=False)
+    agreed_internally = models.BooleanField(_("agreed internally"), default=False)
 
     # 6. Outcome
     held = models.CharField(max_length=16, choices=Held.choices, default=Held.PLANNED)
     held_at = models.DateTimeField(null=True, blank=True)
     reaction = models.CharField(max_length=16, choices=Reaction.choices, blank=True)
-    commitments = models.TextField("commitments made", blank=True)
-    pushback = models.TextField("pushback", blank=True)
+    commitments = models.TextField(_("commitments made"), blank=True)
+    pushback = models.TextField(_("pushback"), blank=True)
     outcome_recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -316,17 +331,17 @@ class Credential(models.Model):
 
     case = models.ForeignKey(Offboarding, on_delete=models.CASCADE, related_name="credentials")
     system = models.CharField(max_length=200)
-    url = models.CharField("URL", max_length=500, blank=True)
+    url = models.CharField(_("URL"), max_length=500, blank=True)
     username = models.CharField(max_length=200)
-    secret = EncryptedTextField("password or secret")
+    secret = EncryptedTextField(_("password or secret"))
     notes = models.TextField(
-        "internal note", blank=True, help_text="For the agency only: never in the handover."
+        _("internal note"), blank=True, help_text=_("For the agency only: never in the handover.")
     )
     # Recovery codes are as sensitive as the password: encrypted too, shown on reveal.
     recovery_note = EncryptedTextField(
-        "2FA / recovery note",
+        _("2FA / recovery note"),
         blank=True,
-        help_text="Where the second factor lives, backup codes. Encrypted like the secret.",
+        help_text=_("Where the second factor lives, backup codes. Encrypted like the secret."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -339,20 +354,20 @@ class Credential(models.Model):
 
 class Asset(models.Model):
     class Kind(models.TextChoices):
-        WEBSITE = "website", "Website"
-        DOMAIN = "domain", "Domain"
-        AD_ACCOUNT = "ad_account", "Ad account"
-        REPOSITORY = "repository", "Repository"
-        DESIGN = "design", "Design files"
-        ANALYTICS = "analytics", "Analytics"
-        SOCIAL = "social", "Social account"
-        OTHER = "other", "Other"
+        WEBSITE = "website", _("Website")
+        DOMAIN = "domain", _("Domain")
+        AD_ACCOUNT = "ad_account", _("Ad account")
+        REPOSITORY = "repository", _("Repository")
+        DESIGN = "design", _("Design files")
+        ANALYTICS = "analytics", _("Analytics")
+        SOCIAL = "social", _("Social account")
+        OTHER = "other", _("Other")
 
     case = models.ForeignKey(Offboarding, on_delete=models.CASCADE, related_name="assets")
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=16, choices=Kind.choices)
-    location = models.CharField("location or link", max_length=500, blank=True)
-    owner_after = models.CharField("owner after handover", max_length=200, blank=True)
+    location = models.CharField(_("location or link"), max_length=500, blank=True)
+    owner_after = models.CharField(_("owner after handover"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["kind", "name", "id"]
@@ -369,18 +384,19 @@ class Document(models.Model):
     """One generated PDF: a version of one kind of document for one case."""
 
     class Kind(models.TextChoices):
-        HANDOVER = "handover", "Handover"
-        LETTER = "letter", "Termination letter"
-        CALL_BRIEF = "call_brief", "Call brief"
-        DOSSIER = "dossier", "Internal dossier"
+        HANDOVER = "handover", _("Handover")
+        LETTER = "letter", _("Termination letter")
+        CALL_BRIEF = "call_brief", _("Call brief")
+        DOSSIER = "dossier", _("Internal dossier")
 
     CLIENT_FACING = (Kind.HANDOVER, Kind.LETTER)
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RENDERING = "rendering", "Rendering"
-        READY = "ready", "Ready"
-        FAILED = "failed", "Failed"
+        # Translators: the states of a generated PDF document.
+        QUEUED = "queued", _("Queued")
+        RENDERING = "rendering", _("Rendering")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
 
     case = models.ForeignKey(Offboarding, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(max_length=16, choices=Kind.choices)
@@ -424,6 +440,12 @@ class Document(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.RENDERING)
+
+    @property
+    def error_text(self) -> str:
+        """Why the render failed, in the reader's language: the reasons the pipeline writes
+        are message ids; an unexpected error's own text is shown as it is."""
+        return gettext(self.error) if self.error else ""
 
     def read_pdf(self) -> bytes:
         """The PDF as rendered (its stored file is encrypted; the storage decrypts)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from agency.models import User
 from agency.rules import Rule
@@ -131,34 +132,41 @@ def can_cancel(user: User, case: Offboarding) -> bool:
 # --- The rules, with the words of their refusal -------------------------------------------
 
 PROPOSE = Rule(
-    can_propose, "Only members of this client's team and managers propose an offboarding."
+    can_propose, _("Only members of this client's team and managers propose an offboarding.")
 )
 EDIT_PROPOSAL = Rule(
-    can_edit_proposal, "Only a draft can be changed, by whoever drafted it, the lead or a manager."
+    can_edit_proposal,
+    _("Only a draft can be changed, by whoever drafted it, the lead or a manager."),
 )
 SUBMIT = Rule(
-    can_edit_proposal, "Only whoever drafted the proposal, the lead or a manager submits it."
+    can_edit_proposal, _("Only whoever drafted the proposal, the lead or a manager submits it.")
 )
-MANAGERS_DECIDE = Rule(is_manager, "Only managers decide on an offboarding.")
+MANAGERS_DECIDE = Rule(is_manager, _("Only managers decide on an offboarding."))
 ANOTHER_MANAGER_DECIDES = Rule(
     lambda user, case: not is_author(user, case),
-    "You wrote or changed this proposal or the evidence it cites, so another manager must "
-    "decide on it.",
+    _(
+        "You wrote or changed this proposal or the evidence it cites, so another manager must "
+        "decide on it."
+    ),
 )
-RUN_STEPS = Rule(can_run_steps, "Only the account lead and managers run the offboarding steps.")
-COMPLETE = Rule(can_run_steps, "Only the account lead and managers complete an offboarding.")
+RUN_STEPS = Rule(can_run_steps, _("Only the account lead and managers run the offboarding steps."))
+COMPLETE = Rule(can_run_steps, _("Only the account lead and managers complete an offboarding."))
 CANCEL = Rule(
     can_cancel,
-    "After approval only a manager may cancel an offboarding: it reverses a decision.",
+    _("After approval only a manager may cancel an offboarding: it reverses a decision."),
 )
-REVEAL_SECRET = Rule(can_reveal_secrets, "Only the account lead and managers reveal a credential.")
-PRODUCE_DOCUMENTS = Rule(can_run_steps, "Only the account lead and managers produce documents.")
-SEE_DOCUMENTS = Rule(can_run_steps, "Only the account lead and managers see the documents.")
-EXPORT_HANDOVER = Rule(can_run_steps, "Only the account lead and managers export the handover.")
+REVEAL_SECRET = Rule(
+    can_reveal_secrets, _("Only the account lead and managers reveal a credential.")
+)
+PRODUCE_DOCUMENTS = Rule(can_run_steps, _("Only the account lead and managers produce documents."))
+SEE_DOCUMENTS = Rule(can_run_steps, _("Only the account lead and managers see the documents."))
+EXPORT_HANDOVER = Rule(can_run_steps, _("Only the account lead and managers export the handover."))
 WRITE_LETTER = Rule(
-    can_run_steps, "Only the account lead and managers write the termination letter."
+    can_run_steps, _("Only the account lead and managers write the termination letter.")
 )
-DOWNLOAD_DOCUMENTS = Rule(can_run_steps, "Only the account lead and managers download documents.")
+DOWNLOAD_DOCUMENTS = Rule(
+    can_run_steps, _("Only the account lead and managers download documents.")
+)
 
 
 def check_decide(user: User, case: Offboarding) -> None:

@@ -13,6 +13,7 @@ import datetime as dt
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from .documents.render import render_pdf
 from .models import Document
@@ -31,7 +32,7 @@ def document_render(*, document_id: int) -> Document | None:
         if document.protected and not document.passphrase:
             # Never write a protected handover in clear: its passphrase is gone.
             document.status = Document.Status.FAILED
-            document.error = "The passphrase is no longer available: export the handover again."
+            document.error = PASSPHRASE_GONE
             document.finished_at = timezone.now()
             document.save(update_fields=["status", "error", "finished_at"])
             return document
@@ -69,8 +70,12 @@ def document_render(*, document_id: int) -> Document | None:
     return document
 
 
-ORPHANED = "The worker stopped during the render; retry it."
-ORPHANED_PROTECTED = (
+# Why a document failed, as its reader sees it: kept as message ids on the row and
+# translated when shown (Document.error_text). An unexpected
+# error is kept as its exception's text (offboarding.tasks), shown as it is.
+PASSPHRASE_GONE = gettext_noop("The passphrase is no longer available: export the handover again.")
+ORPHANED = gettext_noop("The worker stopped during the render; retry it.")
+ORPHANED_PROTECTED = gettext_noop(
     "The worker stopped during the render; export it again (its passphrase is not kept)."
 )
 

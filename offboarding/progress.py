@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from agency.errors import Refused
 
 from .models import CallPlan, Document, Offboarding
@@ -32,13 +35,19 @@ class Step:
         return self.state == "done"
 
 
+def state_in_text(case: Offboarding) -> str:
+    """The case's state as it reads inside a sentence: "rejected", "awaiting decision"."""
+    return str(case.get_status_display()).lower()
+
+
 def require_working(case: Offboarding) -> None:
     """The guided steps are open once the decision is approved, until the case closes."""
     if not case.is_working:
         raise Refused(
-            "The steps open once a manager has approved the decision."
+            _("The steps open once a manager has approved the decision.")
             if case.status in (S.DRAFT, S.PROPOSED)
-            else f"This case is {case.get_status_display().lower()}; its steps are closed."
+            # Translators: %(state)s is the case's state in lower case, e.g. "cancelled".
+            else _("This case is %(state)s; its steps are closed.") % {"state": state_in_text(case)}
         )
 
 
@@ -50,9 +59,10 @@ def _has_handover_items(case: Offboarding) -> bool:
 
 def steps(case: Offboarding) -> list[Step]:
     """Each step's state, what blocks it, and who acts next."""
-    lead = f"Account lead ({case.client.account_lead.display_name})"
+    # Translators: who acts next on a step; %(name)s is the account lead's name.
+    lead = _("Account lead (%(name)s)") % {"name": case.client.account_lead.display_name}
     working = case.is_working or case.status == S.COMPLETED
-    not_approved = "Waits for a manager's approval." if not working else ""
+    not_approved = _("Waits for a manager's approval.") if not working else ""
     review = case.contract_review
     call = case.call_plan
     deliverables = list(case.deliverables.all())
@@ -66,23 +76,23 @@ def steps(case: Offboarding) -> list[Step]:
         Step(
             "proposal",
             1,
-            "Proposal",
+            _("Proposal"),
             "in_progress" if case.status == S.DRAFT else "done",
-            "Whoever drafted it, the lead or a manager",
-            "Submit the proposal for a manager's decision." if case.status == S.DRAFT else "",
+            _("Whoever drafted it, the lead or a manager"),
+            _("Submit the proposal for a manager's decision.") if case.status == S.DRAFT else "",
         ),
         Step(
             "decision",
             2,
-            "Decision",
+            _("Decision"),
             {S.DRAFT: "not_started", S.PROPOSED: "in_progress"}.get(case.status, "done"),
-            "A manager other than the proposer",
-            "Waits for the proposal." if case.status == S.DRAFT else "",
+            _("A manager other than the proposer"),
+            _("Waits for the proposal.") if case.status == S.DRAFT else "",
         ),
     ]
 
     state, blocker = gated("done" if review else "not_started", "")
-    result.append(Step("review", 3, "Contract review", state, lead, blocker))
+    result.append(Step("review", 3, _("Contract review"), state, lead, blocker))
 
     if case.deliverables_done_at:
         d_state = "done"
@@ -91,11 +101,20 @@ def steps(case: Offboarding) -> list[Step]:
     else:
         d_state = "not_started"
     unsettled = sum(1 for d in deliverables if not d.settled)
-    d_blocker = f"{unsettled} deliverable(s) still to settle." if unsettled else ""
+    d_blocker = (
+        ngettext(
+            "%(count)s deliverable still to settle.",
+            "%(count)s deliverables still to settle.",
+            unsettled,
+        )
+        % {"count": unsettled}
+        if unsettled
+        else ""
+    )
     if not review:
-        d_blocker = "Complete the contract review first: it sets the end date."
+        d_blocker = _("Complete the contract review first: it sets the end date.")
     state, blocker = gated(d_state, d_blocker)
-    result.append(Step("deliverables", 4, "Deliverables", state, lead, blocker))
+    result.append(Step("deliverables", 4, _("Deliverables"), state, lead, blocker))
 
     if call and call.prepared and call.script.strip():
         c_state = "done"
@@ -105,9 +124,11 @@ def steps(case: Offboarding) -> list[Step]:
         c_state = "not_started"
     c_blocker = ""
     if call and not call.prepared:
-        c_blocker = "Tick the preparation checklist: points written, rehearsed, agreed internally."
+        c_blocker = _(
+            "Tick the preparation checklist: points written, rehearsed, agreed internally."
+        )
     state, blocker = gated(c_state, c_blocker)
-    result.append(Step("call", 5, "Call planning", state, lead, blocker))
+    result.append(Step("call", 5, _("Call planning"), state, lead, blocker))
 
     if call and call.held == CallPlan.Held.HELD:
         o_state, o_blocker = "done", ""
@@ -115,9 +136,9 @@ def steps(case: Offboarding) -> list[Step]:
         o_state = "in_progress" if call.held == CallPlan.Held.RESCHEDULED else "not_started"
         o_blocker = ""
     else:
-        o_state, o_blocker = "blocked", "Plan and prepare the call first."
+        o_state, o_blocker = "blocked", _("Plan and prepare the call first.")
     state, blocker = gated(o_state, o_blocker)
-    result.append(Step("outcome", 6, "Call outcome", state, lead, blocker))
+    result.append(Step("outcome", 6, _("Call outcome"), state, lead, blocker))
 
     if case.handover_done_at:
         h_state = "done"
@@ -126,7 +147,7 @@ def steps(case: Offboarding) -> list[Step]:
     else:
         h_state = "not_started"
     state, blocker = gated(h_state, "")
-    result.append(Step("handover", 7, "Handover contents", state, lead, blocker))
+    result.append(Step("handover", 7, _("Handover contents"), state, lead, blocker))
 
     ticked = sum(bool(getattr(case, name)) for name in Offboarding.CLOSEOUT_FIELDS)
     if ticked == len(Offboarding.CLOSEOUT_FIELDS):
@@ -134,7 +155,7 @@ def steps(case: Offboarding) -> list[Step]:
     else:
         x_state = "in_progress" if ticked else "not_started"
     state, blocker = gated(x_state, "")
-    result.append(Step("closeout", 8, "Close-out", state, lead, blocker))
+    result.append(Step("closeout", 8, _("Close-out"), state, lead, blocker))
     return result
 
 
@@ -156,5 +177,6 @@ def missing_for_completion(case: Offboarding, *, case_steps: list[Step] | None =
     A page that has the case's steps already passes them in."""
     missing = [step.title for step in case_steps or steps(case) if not step.done]
     if not current_handover_export_exists(case):
-        missing.append("export the handover PDF (after its contents are complete)")
+        # Translators: one item of the list after "Still to do before completing:".
+        missing.append(_("export the handover PDF (after its contents are complete)"))
     return missing

@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from agency.errors import NotVisible
 from agency.models import AuditEvent, User
@@ -138,7 +139,8 @@ def changed_evidence(case: Offboarding) -> list[EvidenceChange]:
     return [
         EvidenceChange(
             title=change.title,
-            who=change.history_user.display_name if change.history_user else "someone",
+            # Translators: who changed a piece of evidence, when the person is not known.
+            who=change.history_user.display_name if change.history_user else _("someone"),
             when=change.history_date,
         )
         for change in changes.order_by("history_date")
@@ -151,7 +153,7 @@ def evidence_summary(case: Offboarding, *, today: dt.date | None = None) -> Evid
     incidents = [i for i in client.incidents.select_related("reported_by") if not i.is_withdrawn]
     by_category = Counter(i.get_category_display() for i in incidents)
     by_severity = Counter(i.get_severity_display() for i in incidents)
-    severity_order = [label for _, label in Incident.Severity.choices][::-1]
+    severity_order = [label for _value, label in Incident.Severity.choices][::-1]
     return EvidenceSummary(
         by_category=by_category.most_common(),
         by_severity=[(s, by_severity[s]) for s in severity_order if by_severity[s]],

@@ -12,7 +12,7 @@ from clients import services as client_services
 
 from .. import permissions, workflow
 from ..models import Offboarding
-from ..progress import require_working
+from ..progress import require_working, state_in_text
 
 S = Offboarding.Status
 
@@ -21,11 +21,21 @@ def lock(case: Offboarding) -> Offboarding:
     return Offboarding.objects.select_for_update().select_related("client").get(pk=case.pk)
 
 
-def audit(actor: User, case: Offboarding, action: str, summary: str, **extra) -> AuditEvent:
+def audit(
+    actor: User,
+    case: Offboarding,
+    action: str,
+    summary: str,
+    summary_args: dict | None = None,
+    **extra,
+) -> AuditEvent:
+    """One event of the case's audit trail. `summary` is a message id (gettext_noop) filled
+    with `summary_args` when read, in the reader's language (see agency's audit_record)."""
     return audit_record(
         actor=actor,
         action=action,
         summary=summary,
+        summary_args=summary_args,
         client_id=case.client_id,
         case_id=case.pk,
         **extra,
@@ -35,10 +45,7 @@ def audit(actor: User, case: Offboarding, action: str, summary: str, **extra) ->
 def transition(*, actor: User, case: Offboarding, action: str, comment: str = "") -> None:
     """Move a locked case along the table, record it, and let the client's status follow."""
     if not workflow.allowed(action, case.status):
-        raise Refused(
-            f"This case is {case.get_status_display().lower()}; it cannot be "
-            f"{workflow.ACTION_LABELS[action]} now."
-        )
+        raise Refused(workflow.NOT_NOW[action] % {"state": state_in_text(case)})
     before = case.status
     case.status = workflow.target(action)
     if case.status in (S.REJECTED, S.COMPLETED, S.CANCELLED):
@@ -51,7 +58,7 @@ def transition(*, actor: User, case: Offboarding, action: str, comment: str = ""
         AuditEvent.Action.DECISION
         if action in ("approve", "reject")
         else AuditEvent.Action.TRANSITION,
-        f"Offboarding {workflow.ACTION_LABELS[action]}",
+        workflow.SUMMARIES[action],
         from_state=before,
         to_state=case.status,
         comment=comment,

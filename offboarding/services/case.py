@@ -8,7 +8,9 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from agency.errors import Refused
 from agency.models import AuditEvent, User
@@ -27,7 +29,7 @@ def _check_links(
     if any(i.client_id != client.pk for i in incidents) or any(
         r.client_id != client.pk for r in repair_attempts
     ):
-        raise Refused("Only this client's incidents and repair attempts can be linked.")
+        raise Refused(_("Only this client's incidents and repair attempts can be linked."))
 
 
 def offboarding_open(
@@ -61,12 +63,13 @@ def offboarding_open(
                 actor,
                 case,
                 AuditEvent.Action.CREATED,
-                "Offboarding proposal drafted",
+                gettext_noop("Offboarding proposal drafted"),
                 to_state=case.status,
             )
     except IntegrityError as error:
         raise Refused(
-            f"{client.name} already has an open offboarding case; continue that one."
+            _("%(client)s already has an open offboarding case; continue that one.")
+            % {"client": client.name}
         ) from error
     return case
 
@@ -104,7 +107,9 @@ def offboarding_update_proposal(
             actor,
             case,
             AuditEvent.Action.UPDATED,
-            "Proposal changed: " + ", ".join(changed),
+            # Translators: %(fields)s lists what changed, e.g. "summary, timing".
+            gettext_noop("Proposal changed: %(fields)s"),
+            {"fields": ", ".join(changed)},
             comment="As a co-author: another manager decides."
             if actor.pk != case.created_by_id
             else "",
@@ -130,9 +135,11 @@ def offboarding_submit(*, actor: User, case: Offboarding) -> Offboarding:
         if case.status == S.DRAFT:
             permissions.SUBMIT.check(actor, case)
             if not case.summary.strip():
-                raise Refused("Write a summary for the manager before submitting.")
+                raise Refused(_("Write a summary for the manager before submitting."))
             if not case.incidents.exists() and not case.no_incident_justification.strip():
-                raise Refused("Link at least one incident, or explain why there is none on record.")
+                raise Refused(
+                    _("Link at least one incident, or explain why there is none on record.")
+                )
         transition(actor=actor, case=case, action="submit")
         case.proposed_by = actor
         case.proposed_at = timezone.now()
@@ -145,22 +152,31 @@ def _notify_deciders(*, case_id: int) -> None:
     case = Offboarding.objects.select_related("client", "proposed_by").get(pk=case_id)
     if case.status != S.PROPOSED:
         return  # decided (or withdrawn) in the meantime: nothing awaits a manager
-    recipients = list(permissions.deciders(case).exclude(email="").values_list("email", flat=True))
-    if not recipients:
-        return
-    # Only the client's name and the proposer: the reasons stay inside the app.
-    send_mail(
-        subject=f"[Clean Break] Decision needed: offboarding of {case.client.name}",
-        message=(
-            f"Client: {case.client.name}\n"
-            f"Proposed by: {case.proposed_by}\n\n"
-            "Review the evidence and decide:\n"
-            f"{settings.SITE_URL}{reverse('offboarding:decide', args=[case.pk])}\n"
-        ),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=recipients,
-        fail_silently=True,
-    )
+    # One e-mail per language, each in the language its readers chose.
+    by_language: dict[str, list[str]] = {}
+    for email, language in (
+        permissions.deciders(case).exclude(email="").values_list("email", "language")
+    ):
+        by_language.setdefault(language or settings.LANGUAGE_CODE, []).append(email)
+    url = f"{settings.SITE_URL}{reverse('offboarding:decide', args=[case.pk])}"
+    for language, recipients in sorted(by_language.items()):
+        with translation.override(language):
+            # Only the client's name and the proposer: the reasons stay inside the app.
+            values = {"client": case.client.name, "proposer": case.proposed_by}
+            send_mail(
+                subject="[Clean Break] " + _("Decision needed: offboarding of %(client)s") % values,
+                message=(
+                    _("Client: %(client)s") % values
+                    + "\n"
+                    + _("Proposed by: %(proposer)s") % values
+                    + "\n\n"
+                    + _("Review the evidence and decide:")
+                    + f"\n{url}\n"
+                ),
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                recipient_list=recipients,
+                fail_silently=True,
+            )
 
 
 # --- Decision -------------------------------------------------------------------------------
@@ -169,7 +185,7 @@ def _notify_deciders(*, case_id: int) -> None:
 def _decide(*, actor: User, case: Offboarding, comment: str, action: str) -> Offboarding:
     comment = comment.strip()
     if not comment:
-        raise Refused("A decision needs a comment that explains it.")
+        raise Refused(_("A decision needs a comment that explains it."))
     with transaction.atomic():
         case = lock(case)
         permissions.check_decide(actor, case)
@@ -199,11 +215,14 @@ def offboarding_complete(*, actor: User, case: Offboarding) -> Offboarding:
         case = lock(case)
         permissions.COMPLETE.check(actor, case)
         if case.status == S.APPROVED:
-            raise Refused("Work through the steps first: nothing has been done yet.")
+            raise Refused(_("Work through the steps first: nothing has been done yet."))
         if case.status == S.IN_PROGRESS:
             missing = progress.missing_for_completion(case)
             if missing:
-                raise Refused("Still to do before completing: " + ", ".join(missing) + ".")
+                raise Refused(
+                    # Translators: %(items)s lists the open steps, e.g. "Deliverables, Close-out".
+                    _("Still to do before completing: %(items)s.") % {"items": ", ".join(missing)}
+                )
         transition(actor=actor, case=case, action="complete")
     return case
 
@@ -211,7 +230,7 @@ def offboarding_complete(*, actor: User, case: Offboarding) -> Offboarding:
 def offboarding_cancel(*, actor: User, case: Offboarding, reason: str) -> Offboarding:
     reason = reason.strip()
     if not reason:
-        raise Refused("Say why the offboarding is cancelled.")
+        raise Refused(_("Say why the offboarding is cancelled."))
     with transaction.atomic():
         case = lock(case)
         permissions.CANCEL.check(actor, case)

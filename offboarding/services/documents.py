@@ -4,23 +4,32 @@ The render itself runs in the worker (offboarding.pipeline, through offboarding.
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from agency.errors import Refused
 from agency.models import AuditEvent, User
 
 from .. import permissions, tasks
 from ..models import Document, Offboarding
+from ..progress import state_in_text
 from ._common import S, audit, lock
 
 DOCUMENT_RULES = {
     # kind: (what must exist first, the message when it does not)
-    Document.Kind.HANDOVER: ("working", "The handover can be exported once the case is approved."),
+    Document.Kind.HANDOVER: (
+        "working",
+        gettext_lazy("The handover can be exported once the case is approved."),
+    ),
     Document.Kind.LETTER: (
         "review",
-        "Complete the contract review first: the letter quotes the effective date and the clause.",
+        gettext_lazy(
+            "Complete the contract review first: the letter quotes the effective date and "
+            "the clause."
+        ),
     ),
-    Document.Kind.CALL_BRIEF: ("call", "Plan the call first."),
-    Document.Kind.DOSSIER: ("proposed", "Submit the proposal first."),
+    Document.Kind.CALL_BRIEF: ("call", gettext_lazy("Plan the call first.")),
+    Document.Kind.DOSSIER: ("proposed", gettext_lazy("Submit the proposal first.")),
 }
 
 
@@ -29,8 +38,12 @@ def _document_allowed(case: Offboarding, kind: str) -> None:
     live = case.is_working or case.status == S.COMPLETED
     if need != "proposed" and not live:
         raise Refused(
-            "These documents can be produced once the case is approved and while it is "
-            f"open or completed; this case is {case.get_status_display().lower()}."
+            # Translators: %(state)s is the case's state in lower case, e.g. "awaiting decision".
+            _(
+                "These documents can be produced once the case is approved and while it is "
+                "open or completed; this case is %(state)s."
+            )
+            % {"state": state_in_text(case)}
         )
     ok = {
         "working": live,
@@ -53,11 +66,11 @@ def document_request(
 ) -> Document:
     """Create the next version of a document and queue its render. Answers at once."""
     if kind not in Document.Kind.values:
-        raise Refused("Unknown kind of document.")
+        raise Refused(_("Unknown kind of document."))
     if kind == Document.Kind.LETTER and not body.strip():
-        raise Refused("The letter needs its wording.")
+        raise Refused(_("The letter needs its wording."))
     if passphrase and len(passphrase) < 8:
-        raise Refused("Use a passphrase of at least 8 characters.")
+        raise Refused(_("Use a passphrase of at least 8 characters."))
     with transaction.atomic():
         case = lock(case)  # versions are numbered one at a time per case
         permissions.PRODUCE_DOCUMENTS.check(actor, case)
@@ -77,7 +90,9 @@ def document_request(
             actor,
             case,
             AuditEvent.Action.CREATED,
-            f"{document.get_kind_display()} v{document.version} requested",
+            # Translators: e.g. "Handover v2 requested": a kind of document and its version.
+            gettext_noop("%(kind_label)s v%(version)s requested"),
+            {"kind_label": document.get_kind_display(), "version": document.version},
             obj=document,
         )
         transaction.on_commit(lambda: tasks.enqueue_render(document_id=document.pk))
@@ -91,7 +106,7 @@ def document_retry(*, actor: User, document: Document) -> Document:
         if document.status != Document.Status.FAILED:
             return document  # nothing to retry: a second click does no harm
         if document.protected and not document.passphrase:
-            raise Refused("The passphrase of a protected document is not kept: export it again.")
+            raise Refused(_("The passphrase of a protected document is not kept: export it again."))
         document.status = Document.Status.QUEUED
         document.error = ""
         document.attempts = 0
@@ -101,7 +116,8 @@ def document_retry(*, actor: User, document: Document) -> Document:
             actor,
             document.case,
             AuditEvent.Action.UPDATED,
-            f"{document.get_kind_display()} v{document.version} retried",
+            gettext_noop("%(kind_label)s v%(version)s retried"),
+            {"kind_label": document.get_kind_display(), "version": document.version},
             obj=document,
         )
         transaction.on_commit(lambda: tasks.enqueue_render(document_id=document.pk))
@@ -111,12 +127,13 @@ def document_retry(*, actor: User, document: Document) -> Document:
 def document_download(*, actor: User, document: Document, request=None) -> Document:
     permissions.DOWNLOAD_DOCUMENTS.check(actor, document.case)
     if document.status != Document.Status.READY:
-        raise Refused("This document is not ready.")
+        raise Refused(_("This document is not ready."))
     audit(
         actor,
         document.case,
         AuditEvent.Action.DOWNLOAD,
-        f"{document.get_kind_display()} v{document.version} downloaded",
+        gettext_noop("%(kind_label)s v%(version)s downloaded"),
+        {"kind_label": document.get_kind_display(), "version": document.version},
         obj=document,
         request=request,
     )

@@ -12,17 +12,21 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from agency.errors import Refused
+from agency.formatting import money
 from agency.models import AuditEvent, User
 from agency.services import assign_fields
 from clients import dates
 from clients.models import Client, Contract
 
 from .. import permissions
-from ..models import Asset, CallPlan, ContractReview, Credential, Deliverable, Offboarding
 from ..documents.script import generate_script
+from ..models import Asset, CallPlan, ContractReview, Credential, Deliverable, Offboarding
 from ._common import audit, reopen_handover, step_guard
 
 # --- Contract review ------------------------------------------------------------------------
@@ -46,7 +50,7 @@ def contract_review_save(
     notes: str = "",
 ) -> ContractReview:
     if contract.client_id != case.client_id:
-        raise Refused("Choose one of this client's contracts.")
+        raise Refused(_("Choose one of this client's contracts."))
     immediate_on = immediate_on if basis == ContractReview.Basis.IMMEDIATE else None
     try:
         end = dates.effective_end(
@@ -62,7 +66,7 @@ def contract_review_save(
         notice = contract.notice(today=notice_given_on)
     except (ValueError, OverflowError) as error:
         raise Refused(
-            str(error) if isinstance(error, ValueError) else "That date is out of range."
+            str(error) if isinstance(error, ValueError) else _("That date is out of range.")
         ) from error
     with transaction.atomic():
         case = step_guard(actor, case)
@@ -88,10 +92,21 @@ def contract_review_save(
             actor,
             case,
             AuditEvent.Action.STEP,
-            f"Contract review {'done' if created else 'updated'}: ends {end.end_date:%d %b %Y}",
+            gettext_noop("Contract review done: ends %(date)s")
+            if created
+            else gettext_noop("Contract review updated: ends %(date)s"),
+            {"date": _audit_date(end.end_date)},
             comment=end.warning,
         )
     return review
+
+
+def _audit_date(value: dt.date | dt.datetime) -> str:
+    """A date (and time) as the audit trail keeps it in a summary's parameters: as text,
+    the same for every reader (the parameters are stored, not formatted when read)."""
+    if isinstance(value, dt.datetime):
+        return f"{timezone.localtime(value):%d %b %Y %H:%M}"
+    return f"{value:%d %b %Y}"
 
 
 # --- Deliverables ---------------------------------------------------------------------------
@@ -111,7 +126,7 @@ def _own(case: Offboarding, obj, model) -> object:
     """The case's own row, freshly read: a row of another case is refused."""
     fresh = model.objects.filter(pk=obj.pk, case=case).first()
     if fresh is None:
-        raise Refused("That item belongs to another offboarding case.")
+        raise Refused(_("That item belongs to another offboarding case."))
     return fresh
 
 
@@ -122,7 +137,7 @@ def deliverable_save(
         fields.get("decision") == Deliverable.Decision.CANCEL_REFUND
         and fields.get("refund_amount") is None
     ):
-        raise Refused("Enter the amount to refund for a cancelled deliverable (0 if none).")
+        raise Refused(_("Enter the amount to refund for a cancelled deliverable (0 if none)."))
     with transaction.atomic():
         case = step_guard(actor, case)
         creating = deliverable is None
@@ -147,31 +162,37 @@ def deliverable_save(
 def _audit_deliverable(
     actor: User, case: Offboarding, deliverable: Deliverable, *, before: dict | None
 ) -> None:
-    """Who decided what for a deliverable: its decision, status and refund, as labels."""
-    facts = f"{deliverable.get_decision_display()}, {deliverable.get_status_display().lower()}" + (
-        f", refund {deliverable.refund_amount}" if deliverable.refund_amount is not None else ""
-    )
+    """Who decided what for a deliverable: its decision, status and refund, as labels.
+    The facts go in the event's comment, which is kept as written: in English, like the
+    message ids of the summaries."""
+    with translation.override(None):
+        facts = f"{deliverable.get_decision_display()}, {deliverable.get_status_display().lower()}"
+        if deliverable.refund_amount is not None:
+            facts += f", refund {money(deliverable.refund_amount, case.client.currency)}"
+        changed = [
+            str(Deliverable._meta.get_field(name).verbose_name)
+            for name in DELIVERABLE_FIELDS
+            if before is not None and before[name] != getattr(deliverable, name)
+        ]
     if before is None:
         audit(
             actor,
             case,
             AuditEvent.Action.CREATED,
-            f"Deliverable added: {deliverable.name}",
+            gettext_noop("Deliverable added: %(name)s"),
+            {"name": deliverable.name},
             obj=deliverable,
             comment=facts,
         )
         return
-    changed = [
-        str(Deliverable._meta.get_field(name).verbose_name)
-        for name in DELIVERABLE_FIELDS
-        if before[name] != getattr(deliverable, name)
-    ]
     if changed:
         audit(
             actor,
             case,
             AuditEvent.Action.UPDATED,
-            f"Deliverable updated: {deliverable.name} ({', '.join(changed)})",
+            # Translators: %(fields)s lists what changed, e.g. "decision, refund amount".
+            gettext_noop("Deliverable updated: %(name)s (%(fields)s)"),
+            {"name": deliverable.name, "fields": ", ".join(changed)},
             obj=deliverable,
             comment=facts,
         )
@@ -182,20 +203,25 @@ def deliverables_complete(*, actor: User, case: Offboarding) -> Offboarding:
         case = step_guard(actor, case)
         if case.contract_review is None:
             raise Refused(
-                "Complete the contract review first: it sets the end date the deliverables "
-                "are settled against."
+                _(
+                    "Complete the contract review first: it sets the end date the deliverables "
+                    "are settled against."
+                )
             )
         unsettled = [d for d in case.deliverables.all() if not d.settled]
         if unsettled:
             names = ", ".join(d.name for d in unsettled[:5])
             raise Refused(
-                f"Every deliverable needs a decision, and every one to finish must be delivered "
-                f"or moved to the handover. Still open: {names}."
+                _(
+                    "Every deliverable needs a decision, and every one to finish must be "
+                    "delivered or moved to the handover. Still open: %(names)s."
+                )
+                % {"names": names}
             )
         if case.deliverables_done_at is None:
             case.deliverables_done_at = timezone.now()
             case.save(update_fields=["deliverables_done_at", "updated_at"])
-            audit(actor, case, AuditEvent.Action.STEP, "Deliverables settled")
+            audit(actor, case, AuditEvent.Action.STEP, gettext_noop("Deliverables settled"))
     return case
 
 
@@ -251,7 +277,8 @@ def call_plan_save(
                 actor,
                 case,
                 AuditEvent.Action.STEP,
-                f"Call planned for {timezone.localtime(call.scheduled_at):%d %b %Y %H:%M}",
+                gettext_noop("Call planned for %(when)s"),
+                {"when": _audit_date(call.scheduled_at)},
             )
     return call
 
@@ -261,14 +288,14 @@ def call_script_regenerate(*, actor: User, case: Offboarding) -> CallPlan:
         case = step_guard(actor, case)
         call = case.call_plan
         if call is None:
-            raise Refused("Plan the call first.")
+            raise Refused(_("Plan the call first."))
         call.script = _script(case, actor, call)
         call.rehearsed = False  # a new script has not been rehearsed yet
         call.save(update_fields=["script", "rehearsed"])
     return call
 
 
-RESCHEDULED_IN_THE_PAST = "A call is rescheduled to a time still to come."
+RESCHEDULED_IN_THE_PAST = gettext_lazy("A call is rescheduled to a time still to come.")
 
 
 def held_at_problem(call: CallPlan | None, held_at: dt.datetime) -> str:
@@ -277,14 +304,13 @@ def held_at_problem(call: CallPlan | None, held_at: dt.datetime) -> str:
     the plan is wrong: it is corrected first, so the plan, the calendar file and the
     record of the call tell the same story."""
     if held_at > timezone.now():
-        return "This is in the future: a call is recorded as held once it has taken place."
+        return _("This is in the future: a call is recorded as held once it has taken place.")
     if call is not None and held_at < call.scheduled_at:
         planned = timezone.localtime(call.scheduled_at)
-        return (
-            f"The plan says the call is on {planned:%d %b %Y at %H:%M}, after this time. If "
-            "it took place earlier, correct the time in call planning first, then record "
-            "the outcome."
-        )
+        return _(
+            "The plan says the call is on %(date)s at %(time)s, after this time. If it took "
+            "place earlier, correct the time in call planning first, then record the outcome."
+        ) % {"date": date_format(planned, "DATE_FORMAT"), "time": date_format(planned, "H:i")}
     return ""
 
 
@@ -305,20 +331,22 @@ def call_outcome_record(
         call = case.call_plan
         if call is None or not call.prepared:
             raise Refused(
-                "Plan and prepare the call first: talking points written, rehearsed and "
-                "agreed internally."
+                _(
+                    "Plan and prepare the call first: talking points written, rehearsed and "
+                    "agreed internally."
+                )
             )
         if held == CallPlan.Held.HELD:
             if held_at is None:
-                raise Refused("Enter when the call was held.")
+                raise Refused(_("Enter when the call was held."))
             if problem := held_at_problem(call, held_at):
                 raise Refused(problem)
             if not reaction:
-                raise Refused("Record how the client reacted.")
+                raise Refused(_("Record how the client reacted."))
             call.held_at = held_at
         elif held == CallPlan.Held.RESCHEDULED:
             if rescheduled_to is None:
-                raise Refused("Enter the new date and time of the call.")
+                raise Refused(_("Enter the new date and time of the call."))
             if rescheduled_to <= timezone.now():
                 raise Refused(RESCHEDULED_IN_THE_PAST)
             call.scheduled_at = rescheduled_to
@@ -332,7 +360,9 @@ def call_outcome_record(
             actor,
             case,
             AuditEvent.Action.STEP,
-            "Call held" if held == CallPlan.Held.HELD else "Call rescheduled",
+            gettext_noop("Call held")
+            if held == CallPlan.Held.HELD
+            else gettext_noop("Call rescheduled"),
             comment="Pushback recorded; the decision stands." if pushback.strip() else "",
         )
     return call
@@ -372,7 +402,10 @@ def credential_save(
             actor,
             case,
             AuditEvent.Action.CREATED if creating else AuditEvent.Action.UPDATED,
-            f"Credential {'added' if creating else 'updated'}: {credential.system}",
+            gettext_noop("Credential added: %(system)s")
+            if creating
+            else gettext_noop("Credential updated: %(system)s"),
+            {"system": credential.system},
             obj=credential,
         )
     return credential
@@ -382,7 +415,13 @@ def credential_delete(*, actor: User, case: Offboarding, credential: Credential)
     with transaction.atomic():
         case = step_guard(actor, case)
         credential = _own(case, credential, Credential)
-        audit(actor, case, AuditEvent.Action.UPDATED, f"Credential removed: {credential.system}")
+        audit(
+            actor,
+            case,
+            AuditEvent.Action.UPDATED,
+            gettext_noop("Credential removed: %(system)s"),
+            {"system": credential.system},
+        )
         credential.delete()
         reopen_handover(case)
 
@@ -396,7 +435,9 @@ def credential_reveal(*, actor: User, credential: Credential, request=None) -> s
             actor,
             case,
             AuditEvent.Action.REVEAL,
-            f"Secret revealed: {credential.system} ({credential.username})",
+            # Translators: a system (e.g. WordPress) and the username of the login.
+            gettext_noop("Secret revealed: %(system)s (%(username)s)"),
+            {"system": credential.system, "username": credential.username},
             obj=credential,
             request=request,
         )
@@ -415,7 +456,10 @@ def asset_save(*, actor: User, case: Offboarding, asset: Asset | None = None, **
             actor,
             case,
             AuditEvent.Action.CREATED if creating else AuditEvent.Action.UPDATED,
-            f"Asset {'added' if creating else 'updated'}: {asset.name}",
+            gettext_noop("Asset added: %(name)s")
+            if creating
+            else gettext_noop("Asset updated: %(name)s"),
+            {"name": asset.name},
             obj=asset,
         )
     return asset
@@ -425,7 +469,13 @@ def asset_delete(*, actor: User, case: Offboarding, asset: Asset) -> None:
     with transaction.atomic():
         case = step_guard(actor, case)
         asset = _own(case, asset, Asset)
-        audit(actor, case, AuditEvent.Action.UPDATED, f"Asset removed: {asset.name}")
+        audit(
+            actor,
+            case,
+            AuditEvent.Action.UPDATED,
+            gettext_noop("Asset removed: %(name)s"),
+            {"name": asset.name},
+        )
         asset.delete()
         reopen_handover(case)
 
@@ -437,7 +487,7 @@ def handover_instructions_save(*, actor: User, case: Offboarding, text: str) -> 
             return case
         case.takeover_instructions = text
         case.save(update_fields=["takeover_instructions", "updated_at"])
-        audit(actor, case, AuditEvent.Action.UPDATED, "Takeover instructions updated")
+        audit(actor, case, AuditEvent.Action.UPDATED, gettext_noop("Takeover instructions updated"))
         reopen_handover(case)  # the handover PDF must be exported again
     return case
 
@@ -446,13 +496,15 @@ def handover_complete(*, actor: User, case: Offboarding) -> Offboarding:
     with transaction.atomic():
         case = step_guard(actor, case)
         if not case.takeover_instructions.strip():
-            raise Refused("Write the takeover instructions before closing the handover.")
+            raise Refused(_("Write the takeover instructions before closing the handover."))
         if not case.credentials.exists() and not case.assets.exists():
-            raise Refused("List the accounts and assets the agency created for the client first.")
+            raise Refused(
+                _("List the accounts and assets the agency created for the client first.")
+            )
         if case.handover_done_at is None:
             case.handover_done_at = timezone.now()
             case.save(update_fields=["handover_done_at", "updated_at"])
-            audit(actor, case, AuditEvent.Action.STEP, "Handover contents complete")
+            audit(actor, case, AuditEvent.Action.STEP, gettext_noop("Handover contents complete"))
     return case
 
 
@@ -474,9 +526,15 @@ def closeout_save(*, actor: User, case: Offboarding, **checks: bool) -> Offboard
             setattr(case, name, bool(checks[name]))
         if changed:
             case.save(update_fields=[*changed, "updated_at"])
-            ticked = [
-                Offboarding._meta.get_field(n).verbose_name for n in changed if getattr(case, n)
-            ]
-            if ticked:
-                audit(actor, case, AuditEvent.Action.STEP, "Close-out: " + "; ".join(ticked))
+            # One event per item ticked, so each reads in its reader's language.
+            for name in changed:
+                if getattr(case, name):
+                    audit(
+                        actor,
+                        case,
+                        AuditEvent.Action.STEP,
+                        # Translators: e.g. "Close-out: ownership of accounts transferred".
+                        gettext_noop("Close-out: %(item_label)s"),
+                        {"item_label": Offboarding._meta.get_field(name).verbose_name},
+                    )
     return case

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from agency.errors import Refused
 from agency.once import AlreadySubmitted, already_submitted, once, remember
@@ -56,7 +57,7 @@ def _form_step(
             messages.success(request, success)
             return redirect(url)
     elif request.method == "POST":
-        messages.error(request, "Please correct the errors below; nothing was saved.")
+        messages.error(request, _("Please correct the errors below; nothing was saved."))
     context = {"case": case, "client": case.client, "form": form, **(extra or {})}
     context.setdefault("steps", case_steps(case))
     return render(request, template, context)

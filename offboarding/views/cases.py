@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from agency.errors import Refused
@@ -107,7 +108,9 @@ def case_start(request, client_pk: int):
     permissions.PROPOSE.check(request.user, client)
     existing = client.cases.open().first()
     if existing:
-        messages.info(request, f"{client.name} already has an open offboarding case.")
+        messages.info(
+            request, _("%(client)s already has an open offboarding case.") % {"client": client.name}
+        )
         return redirect(_case_url(existing))
     form = ProposalForm(request.POST or None, client=client)
 
@@ -119,7 +122,7 @@ def case_start(request, client_pk: int):
         form,
         save,
         {"client": client},
-        draft_saved="Draft saved. Submit it when the team agrees.",
+        draft_saved=_("Draft saved. Submit it when the team agrees."),
     )
 
 
@@ -140,11 +143,11 @@ def _proposal_page(request, form, save, context: dict, *, draft_saved: str):
         else:
             messages.success(
                 request,
-                "Proposal submitted: the managers have been told." if submit else draft_saved,
+                _("Proposal submitted: the managers have been told.") if submit else draft_saved,
             )
             return redirect(_case_url(case))
     elif request.method == "POST":
-        messages.error(request, "Please correct the errors below; nothing was saved.")
+        messages.error(request, _("Please correct the errors below; nothing was saved."))
     return render(request, "offboarding/proposal.html", {**context, "form": form})
 
 
@@ -193,7 +196,7 @@ def proposal_edit(request, pk: int):
         return services.offboarding_update_proposal(actor=request.user, case=case, **data)
 
     return _proposal_page(
-        request, form, save, {"client": case.client, "case": case}, draft_saved="Draft saved."
+        request, form, save, {"client": case.client, "case": case}, draft_saved=_("Draft saved.")
     )
 
 
@@ -206,7 +209,7 @@ def submit(request, pk: int):
     except Refused as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, "Proposal submitted: the managers have been told.")
+        messages.success(request, _("Proposal submitted: the managers have been told."))
     return redirect(_case_url(case))
 
 
@@ -231,15 +234,15 @@ def decide(request, pk: int):
             else:
                 messages.success(
                     request,
-                    "Offboarding approved. The account lead can start the steps."
+                    _("Offboarding approved. The account lead can start the steps.")
                     if verdict == "approve"
-                    else "Offboarding rejected. The case is closed with your reason.",
+                    else _("Offboarding rejected. The case is closed with your reason."),
                 )
                 return redirect(_case_url(case))
         elif form.is_valid():
-            form.add_error(None, "Choose approve or reject.")
+            form.add_error(None, _("Choose approve or reject."))
         else:
-            messages.error(request, "A decision needs a comment; nothing was decided.")
+            messages.error(request, _("A decision needs a comment; nothing was decided."))
     return render(
         request,
         "offboarding/decide.html",
@@ -261,7 +264,10 @@ def cancel(request, pk: int):
     if not form.is_valid():
         problems = " ".join(form.errors.get("reason", []))
         messages.error(
-            request, f"Say why the offboarding is cancelled: {problems} Nothing was changed."
+            request,
+            # Translators: %(problems)s are the form's errors, each a sentence.
+            _("Say why the offboarding is cancelled: %(problems)s Nothing was changed.")
+            % {"problems": problems},
         )
         return redirect(_case_url(case))
     try:
@@ -271,7 +277,7 @@ def cancel(request, pk: int):
     except Refused as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, "Offboarding cancelled. The reason is on record.")
+        messages.success(request, _("Offboarding cancelled. The reason is on record."))
     return redirect(_case_url(case))
 
 
@@ -284,5 +290,9 @@ def complete(request, pk: int):
     except Refused as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"Offboarding completed. {case.client.name} is now offboarded.")
+        messages.success(
+            request,
+            _("Offboarding completed. %(client)s is now offboarded.")
+            % {"client": case.client.name},
+        )
     return redirect(_case_url(case))

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.files.base import ContentFile
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from agency.downloads import private_file_response
@@ -49,28 +50,36 @@ def _request_document(request, case: Offboarding, **kwargs) -> bool:
             document = services.document_request(actor=request.user, case=case, **kwargs)
             remember(submitted, _case_url(case, "documents"))
     except AlreadySubmitted:
-        messages.info(request, "This request was already sent; one document is being made.")
+        messages.info(request, _("This request was already sent; one document is being made."))
         return True
     except Refused as error:
         messages.error(request, error.message)
         return False
     document.refresh_from_db()
+    values = {"kind": document.get_kind_display(), "version": document.version}
     if document.status == Document.Status.READY:
-        messages.success(request, f"{document.get_kind_display()} v{document.version} is ready.")
+        # Translators: %(kind)s is a kind of document ("Handover", "Termination letter") and
+        # %(version)s its version number; the same in the messages below.
+        messages.success(request, _("%(kind)s v%(version)s is ready.") % values)
     elif document.status == Document.Status.FAILED:
-        messages.error(request, f"{document.get_kind_display()} failed: {document.error}")
+        messages.error(
+            request,
+            _("%(kind)s failed: %(error)s") % {**values, "error": document.error_text},
+        )
     elif document.enqueued_at is None and not settings.CELERY_TASK_ALWAYS_EAGER:
         messages.warning(
             request,
-            f"{document.get_kind_display()} v{document.version} is requested, but generation "
-            "is delayed: the background service cannot be reached. It is kept and will be "
-            "produced as soon as the service is back.",
+            _(
+                "%(kind)s v%(version)s is requested, but generation is delayed: the background "
+                "service cannot be reached. It is kept and will be produced as soon as the "
+                "service is back."
+            )
+            % values,
         )
     else:
         messages.success(
             request,
-            f"{document.get_kind_display()} v{document.version} is being generated; "
-            "it appears below when ready.",
+            _("%(kind)s v%(version)s is being generated; it appears below when ready.") % values,
         )
     return True
 
@@ -101,7 +110,7 @@ def handover_export(request, pk: int):
         if requested:
             return redirect(_case_url(case, "documents"))
     elif request.method == "POST":
-        messages.error(request, "Please correct the errors below; nothing was exported.")
+        messages.error(request, _("Please correct the errors below; nothing was exported."))
     response = render(
         request,
         "offboarding/handover_export.html",
@@ -136,7 +145,7 @@ def letter(request, pk: int):
         if requested:
             return redirect(_case_url(case, "documents"))
     elif request.method == "POST":
-        messages.error(request, "Please correct the errors below; nothing was generated.")
+        messages.error(request, _("Please correct the errors below; nothing was generated."))
     return render(
         request,
         "offboarding/letter.html",
@@ -177,5 +186,7 @@ def document_retry(request, pk: int, document_pk: int):
     except Refused as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"{document.get_kind_display()} queued again.")
+        messages.success(
+            request, _("%(kind)s queued again.") % {"kind": document.get_kind_display()}
+        )
     return redirect(_case_url(case, "documents"))

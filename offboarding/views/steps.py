@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -48,7 +49,7 @@ def review(request, case: Offboarding):
         form=form,
         template="offboarding/step_review.html",
         action=lambda data: services.contract_review_save(actor=request.user, case=case, **data),
-        success="Contract review saved.",
+        success=_("Contract review saved."),
         next_url=reverse("offboarding:review", args=[case.pk]),
         extra={"contracts": contracts, "review": instance},
     )
@@ -68,7 +69,7 @@ def deliverables(request, case: Offboarding, deliverable_pk: int | None = None):
         action=lambda data: services.deliverable_save(
             actor=request.user, case=case, deliverable=deliverable, **data
         ),
-        success="Deliverable saved.",
+        success=_("Deliverable saved."),
         next_url=reverse("offboarding:deliverables", args=[case.pk]),
         extra={"deliverable": deliverable, "items": case.deliverables.all()},
     )
@@ -82,7 +83,7 @@ def deliverables_done(request, case: Offboarding):
     except Refused as error:
         messages.error(request, error.message)
         return redirect("offboarding:deliverables", case.pk)
-    messages.success(request, "Deliverables step done: every deliverable is settled.")
+    messages.success(request, _("Deliverables step done: every deliverable is settled."))
     return redirect(_case_url(case))
 
 
@@ -96,7 +97,7 @@ def call(request, case: Offboarding):
         form=form,
         template="offboarding/step_call.html",
         action=lambda data: services.call_plan_save(actor=request.user, case=case, **data),
-        success="Call plan saved.",
+        success=_("Call plan saved."),
         next_url=reverse("offboarding:call", args=[case.pk]),
         extra={"call": instance},
     )
@@ -110,7 +111,9 @@ def call_script(request, case: Offboarding):
     except Refused as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, "Script generated again from the template; edit it as you like.")
+        messages.success(
+            request, _("Script generated again from the template; edit it as you like.")
+        )
     return redirect("offboarding:call", case.pk)
 
 
@@ -141,7 +144,7 @@ def outcome(request, case: Offboarding):
         form=form,
         template="offboarding/step_outcome.html",
         action=lambda data: services.call_outcome_record(actor=request.user, case=case, **data),
-        success="Call outcome recorded. The decision stands.",
+        success=_("Call outcome recorded. The decision stands."),
         extra={"call": call_plan},
     )
 
@@ -180,10 +183,10 @@ def credential_edit(request, case: Offboarding, credential_pk: int | None = None
         action=lambda data: services.credential_save(
             actor=request.user, case=case, credential=credential, **data
         ),
-        success="Credential saved. The secret is stored encrypted.",
+        success=_("Credential saved. The secret is stored encrypted."),
         next_url=reverse("offboarding:handover", args=[case.pk]),
         extra={
-            "title": "Edit credential" if credential else "Add a credential",
+            "title": _("Edit credential") if credential else _("Add a credential"),
             "back": "handover",
         },
     )
@@ -198,7 +201,9 @@ def credential_delete(request, case: Offboarding, credential_pk: int):
     except Refused as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"Credential for {credential.system} removed.")
+        messages.success(
+            request, _("Credential for %(system)s removed.") % {"system": credential.system}
+        )
     return redirect("offboarding:handover", case.pk)
 
 
@@ -229,9 +234,9 @@ def asset_edit(request, case: Offboarding, asset_pk: int | None = None):
         form=form,
         template="offboarding/step_form.html",
         action=lambda data: services.asset_save(actor=request.user, case=case, asset=asset, **data),
-        success="Asset saved.",
+        success=_("Asset saved."),
         next_url=reverse("offboarding:handover", args=[case.pk]),
-        extra={"title": "Edit asset" if asset else "Add an asset", "back": "handover"},
+        extra={"title": _("Edit asset") if asset else _("Add an asset"), "back": "handover"},
     )
 
 
@@ -240,7 +245,7 @@ def asset_edit(request, case: Offboarding, asset_pk: int | None = None):
 def asset_delete(request, case: Offboarding, asset_pk: int):
     asset = get_object_or_404(case.assets, pk=asset_pk)
     services.asset_delete(actor=request.user, case=case, asset=asset)
-    messages.success(request, f"Asset {asset.name} removed.")
+    messages.success(request, _("Asset %(name)s removed.") % {"name": asset.name})
     return redirect("offboarding:handover", case.pk)
 
 
@@ -252,10 +257,12 @@ def instructions(request, case: Offboarding):
         services.handover_instructions_save(
             actor=request.user, case=case, text=form.cleaned_data["takeover_instructions"]
         )
-        messages.success(request, "Takeover instructions saved.")
+        messages.success(request, _("Takeover instructions saved."))
     else:
-        problems = " ".join(form.errors.get("takeover_instructions", ["Check the text."]))
-        messages.error(request, f"The instructions were not saved: {problems}")
+        problems = " ".join(form.errors.get("takeover_instructions", [_("Check the text.")]))
+        messages.error(
+            request, _("The instructions were not saved: %(problems)s") % {"problems": problems}
+        )
     return redirect("offboarding:handover", case.pk)
 
 
@@ -267,7 +274,7 @@ def handover_done(request, case: Offboarding):
     except Refused as error:
         messages.error(request, error.message)
         return redirect("offboarding:handover", case.pk)
-    messages.success(request, "Handover contents complete.")
+    messages.success(request, _("Handover contents complete."))
     return redirect(_case_url(case))
 
 
@@ -280,6 +287,6 @@ def closeout(request, case: Offboarding):
         form=form,
         template="offboarding/step_closeout.html",
         action=lambda data: services.closeout_save(actor=request.user, case=case, **data),
-        success="Close-out checklist saved.",
+        success=_("Close-out checklist saved."),
         next_url=reverse("offboarding:closeout", args=[case.pk]),
     )
