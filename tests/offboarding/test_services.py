@@ -138,6 +138,18 @@ def test_a_manager_who_changed_the_draft_is_not_asked_to_decide(
     assert [mail.to for mail in mailoutbox] == [[manager2.email]]
 
 
+def test_each_decider_is_emailed_in_their_own_language(
+    cases, acme, lead, manager, manager2, mailoutbox, django_capture_on_commit_callbacks
+):
+    manager2.language = "nl"
+    manager2.save(update_fields=["language"])
+    case = cases.draft(acme, actor=lead)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.offboarding_submit(actor=lead, case=case)
+    assert sorted(mail.to for mail in mailoutbox) == sorted([[manager.email], [manager2.email]])
+    assert all("Acme Rockets" in mail.subject for mail in mailoutbox)
+
+
 def test_a_refused_submission_sends_no_email(
     cases, acme, lead, manager, mailoutbox, django_capture_on_commit_callbacks
 ):
@@ -409,6 +421,18 @@ def test_completing_needs_the_whole_closeout_checklist(unticked, ready_case, lea
     services.closeout_save(actor=lead, case=ready_case, **{unticked: True})
     case = services.offboarding_complete(actor=lead, case=ready_case)
     assert refreshed(case).status == S.COMPLETED
+
+
+def test_each_ticked_closeout_item_is_its_own_event_with_its_label(working_case, lead):
+    services.closeout_save(
+        actor=lead, case=working_case, access_revoked=True, ownership_transferred=True
+    )
+    events = case_events(working_case, message="Close-out: %(item_label)s")
+    assert [event.summary for event in events] == [
+        "Close-out: agency access to the client's systems revoked",
+        "Close-out: ownership of accounts transferred",
+    ]
+    assert events[0].params == {"item_label": "agency access to the client's systems revoked"}
 
 
 def test_staff_cannot_complete(ready_case, staff):
@@ -877,6 +901,9 @@ def test_revealing_a_secret_is_audited(role, request, working_case, lead):
     assert event.object_type == "credential"
     assert event.object_id == credential.pk
     assert event.summary == "Secret revealed: WordPress (admin)"
+    # Kept as its message and parameters, so each reader reads it in their own language.
+    assert event.message == "Secret revealed: %(system)s (%(username)s)"
+    assert event.params == {"system": "WordPress", "username": "admin"}
     assert SECRET not in event.summary + event.comment
 
 
@@ -953,4 +980,4 @@ def test_a_deliverable_decision_and_refund_are_audited(working_case, lead):
     assert updated.actor == lead
     assert updated.summary.startswith("Deliverable updated: Landing page (")
     assert "decision" in updated.summary and "refund amount" in updated.summary
-    assert updated.comment == "Cancel and refund, cancelled, refund 450.00"
+    assert updated.comment == "Cancel and refund, cancelled, refund €450.00"
