@@ -475,8 +475,11 @@ class LetterForm(forms.Form):
 
 class WordingForm(forms.Form):
     body = forms.CharField(
-        label="Wording",
+        # Translators: the agency's own text of the letter or the call script.
+        label=gettext_lazy("Wording"),
         widget=forms.Textarea(attrs={"rows": 22, "spellcheck": "true"}),
         max_length=20000,
-        help_text="Placeholders in braces are filled in for each case; an empty one leaves no gap.",
+        help_text=gettext_lazy(
+            "Placeholders in braces are filled in for each case; an empty one leaves no gap."
+        ),
     )

@@ -175,4 +175,6 @@ def check_decide(user: User, case: Offboarding) -> None:
     ANOTHER_MANAGER_DECIDES.check(user, case)
 
 
-EDIT_WORDING = Rule(is_manager, "Only managers edit the agency's wording of letters and scripts.")
+EDIT_WORDING = Rule(
+    is_manager, _("Only managers edit the agency's wording of letters and scripts.")
+)
