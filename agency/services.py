@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext_noop
 
 from .models import AuditEvent, User
@@ -35,6 +36,11 @@ def audit_record(
     named *_label is a message itself (e.g. a category's label) and is kept as its English
     message id, whatever language the writer works in.
     """
+    for key, value in (summary_args or {}).items():
+        if key.endswith("_label") and not isinstance(value, Promise):
+            # A label translated already (get_FOO_display()) would be kept in the writer's
+            # language: pass the choice's own label, e.g. Incident.Category(value).label.
+            raise TypeError(f"{key} must be a lazy message (a choice's .label), not {value!r}")
     with translation.override(None):
         args = {
             key: str(value) if key.endswith("_label") else value

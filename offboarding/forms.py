@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -187,6 +188,7 @@ class CallPlanForm(forms.ModelForm):
             "scheduled_at",
             "duration_minutes",
             "channel",
+            "language",
             "location",
             "agency_attendees",
             "client_attendees",
@@ -233,6 +235,14 @@ class CallPlanForm(forms.ModelForm):
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
+        self.case = case
+        language = self.fields["language"]
+        language.required = False
+        if not self.instance.pk:
+            language.initial = case.client.language
+        language.help_text = _(
+            "The script is written in this language. %(client)s's language is %(language)s."
+        ) % {"client": case.client.name, "language": case.client.get_language_display()}
         self.fields["scheduled_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
         self.fields["agency_attendees"].queryset = case.client.team.all() | User.objects.filter(
             role=User.Role.MANAGER, is_active=True
@@ -283,6 +293,15 @@ class CallPlanForm(forms.ModelForm):
         if not 5 <= minutes <= 480:
             raise forms.ValidationError(_("Plan between 5 minutes and 8 hours."))
         return minutes
+
+    def clean_language(self):
+        # Left out of a post: the call keeps its language (a new one takes the client's).
+        chosen = self.cleaned_data.get("language")
+        return (
+            chosen
+            or (self.instance.language if self.instance.pk else "")
+            or (self.case.client.language)
+        )
 
 
 class CallOutcomeForm(forms.Form):
@@ -432,7 +451,29 @@ class CloseoutForm(forms.ModelForm):
         fields = list(Offboarding.CLOSEOUT_FIELDS)
 
 
-class HandoverExportForm(forms.Form):
+def _language_field(label):
+    return forms.ChoiceField(label=label, choices=settings.LANGUAGES, required=False)
+
+
+class DocumentLanguageMixin:
+    """A client-facing document's language: the client's unless the lead picks another for
+    this version. Left out of a post, the client's stands."""
+
+    def _set_language(self, client):
+        self.client = client
+        field = self.fields["language"]
+        field.initial = client.language
+        field.help_text = _("%(client)s's language is %(language)s.") % {
+            "client": client.name,
+            "language": client.get_language_display(),
+        }
+
+    def clean_language(self):
+        return self.cleaned_data.get("language") or self.client.language
+
+
+class HandoverExportForm(DocumentLanguageMixin, forms.Form):
+    language = _language_field(gettext_lazy("Language of the handover"))
     omit_secrets = forms.BooleanField(
         label=gettext_lazy("Leave the secrets out (marked “delivered separately”)"),
         required=False,
@@ -455,6 +496,10 @@ class HandoverExportForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
+    def __init__(self, *args, client, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._set_language(client)
+
     def clean(self):
         data = super().clean()
         if data.get("passphrase", "") != data.get("passphrase_again", ""):
@@ -462,7 +507,12 @@ class HandoverExportForm(forms.Form):
         return data
 
 
-class LetterForm(forms.Form):
+class LetterForm(DocumentLanguageMixin, forms.Form):
+    # Picked on the page's "start again" form, which rewrites the wording in that language;
+    # carried here so the PDF's own headings and dates match the wording.
+    language = forms.ChoiceField(
+        choices=settings.LANGUAGES, required=False, widget=forms.HiddenInput
+    )
     body = forms.CharField(
         label=gettext_lazy("Wording of the letter"),
         widget=forms.Textarea(attrs={"rows": 18}),
@@ -471,6 +521,10 @@ class LetterForm(forms.Form):
             "Edit freely. Blank lines separate paragraphs. This text is kept with the version."
         ),
     )
+
+    def __init__(self, *args, client, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.client = client
 
 
 class WordingForm(forms.Form):

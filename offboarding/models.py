@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from agency.fields import EncryptedFileField, EncryptedTextField
+from agency.models import default_language
 
 ZERO = Decimal("0.00")
 
@@ -301,6 +302,15 @@ class CallPlan(models.Model):
     client_attendees = models.ManyToManyField("clients.Contact", related_name="+", blank=True)
     talking_points = models.TextField(blank=True)
     referral_name = models.CharField(_("recommended provider"), max_length=200, blank=True)
+    # The call is held in the client's language unless the lead says otherwise; the script
+    # is written in it, and the call brief quotes it so, whatever language the brief is in.
+    language = models.CharField(
+        _("language of the call"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=default_language,
+        help_text=_("The script is written in this language."),
+    )
     referral_contact = models.CharField(max_length=200, blank=True)
     referral_why = models.TextField(_("why they fit"), blank=True)
     script = models.TextField(blank=True)
@@ -419,6 +429,9 @@ class Document(models.Model):
     passphrase = EncryptedTextField(blank=True)
     # For a letter: the wording the lead approved, kept with the version.
     body = models.TextField(blank=True)
+    # The language it is written in: the client's for the letter and the handover, the
+    # requester's for the internal documents (offboarding.services.documents).
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES, default=default_language)
     # Encrypted at rest: a handover holds every password.
     file = EncryptedFileField(upload_to=document_upload_to, blank=True, max_length=300)
     size = models.PositiveIntegerField(null=True, blank=True)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils import translation
 from pypdf import PdfReader, PdfWriter
 from weasyprint import HTML
 
@@ -31,7 +32,9 @@ def render_html(document: Document) -> str:
         .prefetch_related("client__contacts")
         .get(pk=document.case_id)
     )
-    return render_to_string(template, {"doc": build(case, document)})
+    # Every date, amount, heading and label in the document's own language, whoever asked.
+    with translation.override(document.language):
+        return render_to_string(template, {"doc": build(case, document)})
 
 
 @dataclass(frozen=True)

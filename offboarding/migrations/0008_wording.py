@@ -6,26 +6,58 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('offboarding', '0007_repair_attempts'),
+        ("offboarding", "0007_repair_attempts"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Wording',
+            name="Wording",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('letter', 'Termination letter'), ('script', 'Call script')], max_length=16)),
-                ('language', models.CharField(choices=[('en-gb', 'English'), ('nl', 'Nederlands'), ('it', 'Italiano'), ('hu', 'Magyar')], max_length=8)),
-                ('body', models.TextField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("letter", "Termination letter"), ("script", "Call script")],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[
+                            ("en-gb", "English"),
+                            ("nl", "Nederlands"),
+                            ("it", "Italiano"),
+                            ("hu", "Magyar"),
+                        ],
+                        max_length=8,
+                    ),
+                ),
+                ("body", models.TextField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['kind', 'language', '-created_at', '-id'],
-                'indexes': [models.Index(fields=['kind', 'language', '-created_at'], name='wording_current_idx')],
+                "ordering": ["kind", "language", "-created_at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["kind", "language", "-created_at"], name="wording_current_idx"
+                    )
+                ],
             },
         ),
     ]

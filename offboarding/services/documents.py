@@ -3,7 +3,9 @@ The render itself runs in the worker (offboarding.pipeline, through offboarding.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
@@ -55,6 +57,12 @@ def _document_allowed(case: Offboarding, kind: str) -> None:
         raise Refused(message)
 
 
+def _default_language(actor: User, case: Offboarding, kind: str) -> str:
+    if kind in Document.CLIENT_FACING:
+        return case.client.language
+    return actor.language or translation.get_language() or settings.LANGUAGE_CODE
+
+
 def document_request(
     *,
     actor: User,
@@ -63,14 +71,20 @@ def document_request(
     omit_secrets: bool = False,
     passphrase: str = "",
     body: str = "",
+    language: str = "",
 ) -> Document:
-    """Create the next version of a document and queue its render. Answers at once."""
+    """Create the next version of a document and queue its render. Answers at once.
+
+    `language` is the one it is written in; by default the client's for what the client
+    reads (letter, handover) and the requester's own for the internal ones."""
     if kind not in Document.Kind.values:
         raise Refused(_("Unknown kind of document."))
     if kind == Document.Kind.LETTER and not body.strip():
         raise Refused(_("The letter needs its wording."))
     if passphrase and len(passphrase) < 8:
         raise Refused(_("Use a passphrase of at least 8 characters."))
+    if language and language not in dict(settings.LANGUAGES):
+        raise Refused(_("Choose one of the offered languages."))
     with transaction.atomic():
         case = lock(case)  # versions are numbered one at a time per case
         permissions.PRODUCE_DOCUMENTS.check(actor, case)
@@ -85,6 +99,7 @@ def document_request(
             protected=bool(passphrase),
             passphrase=passphrase,
             body=body if kind == Document.Kind.LETTER else "",
+            language=language or _default_language(actor, case, kind),
         )
         audit(
             actor,
@@ -92,7 +107,7 @@ def document_request(
             AuditEvent.Action.CREATED,
             # Translators: e.g. "Handover v2 requested": a kind of document and its version.
             gettext_noop("%(kind_label)s v%(version)s requested"),
-            {"kind_label": document.get_kind_display(), "version": document.version},
+            {"kind_label": Document.Kind(document.kind).label, "version": document.version},
             obj=document,
         )
         transaction.on_commit(lambda: tasks.enqueue_render(document_id=document.pk))
@@ -117,7 +132,7 @@ def document_retry(*, actor: User, document: Document) -> Document:
             document.case,
             AuditEvent.Action.UPDATED,
             gettext_noop("%(kind_label)s v%(version)s retried"),
-            {"kind_label": document.get_kind_display(), "version": document.version},
+            {"kind_label": Document.Kind(document.kind).label, "version": document.version},
             obj=document,
         )
         transaction.on_commit(lambda: tasks.enqueue_render(document_id=document.pk))
@@ -133,7 +148,7 @@ def document_download(*, actor: User, document: Document, request=None) -> Docum
         document.case,
         AuditEvent.Action.DOWNLOAD,
         gettext_noop("%(kind_label)s v%(version)s downloaded"),
-        {"kind_label": document.get_kind_display(), "version": document.version},
+        {"kind_label": Document.Kind(document.kind).label, "version": document.version},
         obj=document,
         request=request,
     )

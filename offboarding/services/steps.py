@@ -229,6 +229,7 @@ def deliverables_complete(*, actor: User, case: Offboarding) -> Offboarding:
 
 CALL_PLAN_FIELDS = (
     "scheduled_at",
+    "language",
     "duration_minutes",
     "channel",
     "location",
@@ -249,6 +250,7 @@ def _script(case: Offboarding, actor: User, call: CallPlan) -> str:
         agency_name=settings.AGENCY_NAME,
         speaker=actor.display_name,
         referral_name=call.referral_name,
+        language=call.language,
     )
 
 
@@ -264,7 +266,7 @@ def call_plan_save(
         raise Refused(CallPlan.EMAIL_REFUSED)
     with transaction.atomic():
         case = step_guard(actor, case)
-        call = case.call_plan or CallPlan(case=case)
+        call = case.call_plan or CallPlan(case=case, language=case.client.language)
         assign_fields(call, fields, allowed=CALL_PLAN_FIELDS)
         if not call.script.strip():
             call.script = _script(case, actor, call)

@@ -40,7 +40,10 @@ def wording_save(*, actor: User, kind: str, language: str, body: str) -> Wording
             actor=actor,
             action=AuditEvent.Action.UPDATED,
             summary=gettext_noop("%(kind_label)s wording in %(language)s saved as a new version"),
-            summary_args={"kind_label": version.get_kind_display(), "language": language},
+            summary_args={
+                "kind_label": Wording.Kind(kind).label,
+                "language": dict(settings.LANGUAGES)[language],
+            },
             obj=version,
         )
     return version

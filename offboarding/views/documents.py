@@ -98,7 +98,7 @@ def document_create(request, pk: int, kind: str):
 def handover_export(request, pk: int):
     case = case_for_user(request.user, pk)
     permissions.EXPORT_HANDOVER.check(request.user, case)
-    form = HandoverExportForm(request.POST or None)
+    form = HandoverExportForm(request.POST or None, client=case.client)
     if request.method == "POST" and form.is_valid():
         requested = _request_document(
             request,
@@ -106,6 +106,7 @@ def handover_export(request, pk: int):
             kind=Document.Kind.HANDOVER,
             omit_secrets=form.cleaned_data["omit_secrets"],
             passphrase=form.cleaned_data["passphrase"],
+            language=form.cleaned_data["language"],
         )
         if requested:
             return redirect(_case_url(case, "documents"))
@@ -127,25 +128,45 @@ def handover_export(request, pk: int):
 
 
 def letter(request, pk: int):
+    """The letter's wording, in the client's language unless the lead picks another: the
+    "start again" form (GET: reason and language) rewrites it from the agency's wording;
+    the lead edits it and generates the PDF in that language."""
     case = case_for_user(request.user, pk)
     permissions.WRITE_LETTER.check(request.user, case)
-    reasons = letter_reasons(case)
     last = case.documents.filter(kind=Document.Kind.LETTER).order_by("-version").first()
-    reason = request.GET.get("reason") if request.GET.get("reason") in reasons else reasons[0]
+    languages = dict(settings.LANGUAGES)
+    restart = "reason" in request.GET or "language" in request.GET
+    if request.GET.get("language") in languages:
+        language = request.GET["language"]
+    elif last and not restart:
+        language = last.language
+    else:
+        language = case.client.language
+    reasons = letter_reasons(case, language=language)
+    keys = [key for key, _phrase in reasons]
+    reason = request.GET.get("reason") if request.GET.get("reason") in keys else keys[0]
     body = (
         last.body
-        if last and "reason" not in request.GET
-        else default_letter_text(case, reason=reason)
+        if last and not restart
+        else default_letter_text(case, reason=reason, language=language)
     )
-    form = LetterForm(request.POST or None, initial={"body": body})
+    form = LetterForm(
+        request.POST or None, initial={"body": body, "language": language}, client=case.client
+    )
     if request.method == "POST" and form.is_valid():
         requested = _request_document(
-            request, case, kind=Document.Kind.LETTER, body=form.cleaned_data["body"]
+            request,
+            case,
+            kind=Document.Kind.LETTER,
+            body=form.cleaned_data["body"],
+            language=form.cleaned_data["language"],
         )
         if requested:
             return redirect(_case_url(case, "documents"))
     elif request.method == "POST":
         messages.error(request, _("Please correct the errors below; nothing was generated."))
+    if request.method == "POST":
+        language = form.data.get("language") if form.data.get("language") in languages else language
     return render(
         request,
         "offboarding/letter.html",
@@ -156,6 +177,8 @@ def letter(request, pk: int):
             "steps": case_steps(case),
             "reasons": reasons,
             "reason": reason,
+            "language": language,
+            "languages": settings.LANGUAGES,
             "made_in_request": made_in_request(),
         },
     )
