@@ -26,7 +26,21 @@ SMALL = Volume(clients=80, incidents=600, cases=120, audit_events=4_000, users=2
 def _pattern(node: ast.expr, assigned: dict[str, list[ast.expr]]) -> str | None:
     """A regular expression for the strings this expression builds (None: unknown)."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return re.escape(node.value)
+        # A message id's named placeholders ("Client %(name)s added") stand for anything.
+        return re.sub(r"%\\\(\w+\\\)[sd]", ".+", re.escape(node.value))
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "gettext_noop"
+        and node.args
+    ):
+        return _pattern(node.args[0], assigned)
+    if (
+        isinstance(node, ast.Subscript)
+        and isinstance(node.value, ast.Attribute)
+        and node.value.attr == "SUMMARIES"
+    ):  # workflow.SUMMARIES[action]: the summary of each transition
+        return "(?:" + "|".join(re.escape(v) for v in workflow.SUMMARIES.values()) + ")"
     if isinstance(node, ast.JoinedStr):
         parts = []
         for value in node.values:

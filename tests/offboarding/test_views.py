@@ -52,6 +52,8 @@ EVERYONE = {role: 200 for role in ROLES} | {"anonymous": LOGIN}
 ROUTES: dict[str, dict[str, dict[str, object]]] = {
     "list": {"GET": EVERYONE},
     "approvals": {"GET": MANAGERS_ONLY},
+    "wording_list": {"GET": MANAGERS_ONLY},
+    "wording_edit": {"GET": MANAGERS_ONLY, "POST": MANAGERS_ONLY},
     "start": {"GET": READ, "POST": {**ACTION, "staff": 302}},  # the team may propose
     "detail": {"GET": READ},
     "history": {"GET": READ},
@@ -127,6 +129,8 @@ def world_url(name: str, world, cases) -> str:
     args = {
         "list": [],
         "approvals": [],
+        "wording_list": [],
+        "wording_edit": ["script", "hu"],
         "start": [world["no_case"].pk],
         "proposal": [world["draft"].pk],
         "submit": [world["draft"].pk],
