@@ -17,10 +17,11 @@ from django.contrib.staticfiles import finders
 from django.db.models import Count, Max, Min
 from django.utils import timezone
 
+from agency.formatting import money
 from agency.models import AuditEvent
 from clients.selectors import payment_statement
 
-from ..models import Asset, CallPlan, Document, Offboarding
+from ..models import Asset, CallPlan, Deliverable, Document, Offboarding
 
 # --- Client-facing context -------------------------------------------------------------
 
@@ -54,6 +55,7 @@ class ProjectLine:
     due: dt.date | None
     status: str
     arrangement: str
+    refund: str = ""  # the amount refunded for cancelled work, as the reader writes money
 
 
 @dataclass(frozen=True)
@@ -155,6 +157,9 @@ def handover_context(case: Offboarding, document: Document) -> HandoverContext:
                 due=d.due_on,
                 status=d.get_status_display(),
                 arrangement=d.get_decision_display(),
+                refund=money(d.refund_amount, client.currency)
+                if d.decision == Deliverable.Decision.CANCEL_REFUND and d.refund_amount
+                else "",
             )
             for d in case.deliverables.order_by("due_on", "id")
         ],
