@@ -90,6 +90,7 @@ def lumen_analytics(*, name: str, users: Users, today: dt.date) -> Client:
         name=name,
         website="https://lumen-analytics.example",
         industry="B2B software (analytics)",
+        language="nl",  # a Dutch client: its letter and handover come out in Dutch
         start_date=add_months(today, -11),
         monthly_value=Decimal("5800.00"),
         notes="Scope: marketing site, pricing pages and two launch campaigns a year.",
@@ -288,6 +289,7 @@ def copperleaf_bakery(*, name: str, users: Users, today: dt.date) -> Client:
         team=[staff],
         name=name,
         website="https://copperleafbakery.example",
+        language="it",  # an Italian client: its letter, handover and script in Italian
         industry="Food and hospitality (artisan bakeries)",
         start_date=add_months(today, -19),
         monthly_value=Decimal("1400.00"),
