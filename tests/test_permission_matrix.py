@@ -442,16 +442,19 @@ def build_side(*, name: str, domain: str, lead: User, team: list[User], manager:
 
 
 def build_world() -> World:
-    def user(username: str, role: str, first_name: str) -> User:
+    def user(username: str, role: str, first_name: str, language: str = "") -> User:
         # The same usernames as the role fixtures of tests/conftest.py.
-        return UserFactory(username=username, role=role, first_name=first_name)
+        return UserFactory(username=username, role=role, first_name=first_name, language=language)
 
+    # Each role reads its pages in another of the translated languages, so the matrix holds
+    # (and no hidden client shows) whatever language a page is in; the anonymous visitor
+    # and the offboarding matrix in tests/offboarding/test_views.py stay in English.
     users = {
-        "outsider": user("outsider", User.Role.STAFF, "Olga"),
-        "staff": user("staff1", User.Role.STAFF, "Sami"),
-        "lead": user("lead1", User.Role.LEAD, "Lena"),
-        "other_lead": user("lead2", User.Role.LEAD, "Otto"),
-        "manager": user("manager1", User.Role.MANAGER, "Mara"),
+        "outsider": user("outsider", User.Role.STAFF, "Olga", "it"),
+        "staff": user("staff1", User.Role.STAFF, "Sami", "hu"),
+        "lead": user("lead1", User.Role.LEAD, "Lena", "nl"),
+        "other_lead": user("lead2", User.Role.LEAD, "Otto", "it"),
+        "manager": user("manager1", User.Role.MANAGER, "Mara", "hu"),
     }
     other_staff = user("staff2", User.Role.STAFF, "Sven")
     own = build_side(

@@ -45,9 +45,22 @@ def published():
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en-gb", "nl", "it", "hu"])
 def test_a_secret_leaks_nowhere_during_a_whole_journey(
-    client, staff, manager, lead, caplog, published, settings, django_capture_on_commit_callbacks
+    client,
+    staff,
+    manager,
+    lead,
+    caplog,
+    published,
+    settings,
+    django_capture_on_commit_callbacks,
+    language,
 ):
+    # The whole journey in one language: the people's pages and the client's documents.
+    for person in (staff, manager, lead):
+        person.language = language
+        person.save(update_fields=["language"])
     caplog.set_level(logging.DEBUG)
     # Messages go through the real publishing path (in memory), not eager execution, so
     # what a broker would receive is what is captured here.
@@ -56,7 +69,7 @@ def test_a_secret_leaks_nowhere_during_a_whole_journey(
     previous_broker = celery_app.conf.broker_url
     celery_app.conf.broker_url = "memory://"
 
-    acme = ClientFactory(name="Canary Motors", account_lead=lead, team=[staff])
+    acme = ClientFactory(name="Canary Motors", account_lead=lead, team=[staff], language=language)
     ContractFactory(client=acme)
     incident = IncidentFactory(client=acme, reported_by=staff)
     try:

@@ -41,7 +41,12 @@ def english_messages() -> set[str]:
 
 @pytest.mark.django_db(transaction=True)
 def test_a_user_switched_to_italian_finds_no_english_on_the_main_pages(
-    request, page, live_server, login, agency, lead  # noqa: F811
+    request,
+    page,
+    live_server,
+    login,
+    agency,
+    lead,  # noqa: F811
 ):
     login(page, lead)
     page.get_by_role("button", name=re.compile(lead.display_name)).click()

@@ -135,7 +135,7 @@ def test_the_check_finds_english_outside_tags():
     assert visible_text(page) == ["Search", "Clients"]
     covered = (
         '{% load i18n %}<h1>{% translate "Clients" %}</h1>'
-        '{% blocktranslate with n=x %}{{ n }} left{% endblocktranslate %}'
+        "{% blocktranslate with n=x %}{{ n }} left{% endblocktranslate %}"
         '<a href="{% url \'x\' %}" class="btn btn-primary">{{ client.name }}</a>'
     )
     assert visible_text(covered) == []

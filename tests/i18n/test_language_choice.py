@@ -42,7 +42,9 @@ def test_a_user_chooses_their_language_and_keeps_it(client, lead):
 @pytest.mark.django_db
 def test_the_switch_refuses_foreign_redirects_and_unknown_languages(client, lead):
     client.force_login(lead)
-    away = client.post(reverse("language_switch"), {"language": "nl", "next": "https://evil.example/"})
+    away = client.post(
+        reverse("language_switch"), {"language": "nl", "next": "https://evil.example/"}
+    )
     assert away["Location"] == "/"
     client.post(reverse("language_switch"), {"language": "xx", "next": "/"})
     lead.refresh_from_db()

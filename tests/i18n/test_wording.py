@@ -82,7 +82,9 @@ def test_a_manager_saves_versions_and_the_newest_is_used(manager):
     second = wording_save(actor=manager, kind="letter", language="nl", body=body + "\nGroet")
     assert second.pk != first.pk
     assert Wording.objects.filter(kind="letter", language="nl").count() == 2
-    assert wording.letter_text(FACTS, language="nl").startswith("Geachte Kovács Éva,\n\nWij stoppen per 2 december 2026.")
+    assert wording.letter_text(FACTS, language="nl").startswith(
+        "Geachte Kovács Éva,\n\nWij stoppen per 2 december 2026."
+    )
     assert wording.current_body("letter", "it") == wording.default_body("letter", "it")
 
 

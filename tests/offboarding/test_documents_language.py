@@ -45,7 +45,9 @@ def hungarian_case(cases, acme, lead):
         notice_days=30,
     )
     case = cases.in_progress(acme)
-    cases.call_plan(case, referral_name="Fényes Stúdió Zrt.", referral_contact="hello@fenyes.example")
+    cases.call_plan(
+        case, referral_name="Fényes Stúdió Zrt.", referral_contact="hello@fenyes.example"
+    )
     return refreshed(case)
 
 
@@ -128,9 +130,7 @@ def test_the_lead_may_pick_another_language_for_one_version(cases, acme):
 
 
 @pytest.mark.django_db
-def test_the_call_script_is_in_the_calls_language_inside_a_brief_in_the_leads(
-    cases, acme, lead
-):
+def test_the_call_script_is_in_the_calls_language_inside_a_brief_in_the_leads(cases, acme, lead):
     acme.language = "it"
     acme.save()
     lead.language = "hu"
