@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from babel.dates import format_date
 from babel.numbers import format_currency
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 
 
 def babel_locale(language: str | None = None) -> str:
@@ -35,3 +35,29 @@ def long_date(value: dt.date | dt.datetime | None, language: str | None = None) 
     if isinstance(value, dt.datetime):
         value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
     return format_date(value, format="long", locale=babel_locale(language))
+
+
+# --- Dates in the audit trail's summary parameters ---------------------------------------
+
+
+def stored_param(value):
+    """A summary parameter as the audit log keeps it (JSON): dates as {"date": iso}."""
+    if isinstance(value, dt.datetime):
+        return {"datetime": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"date": value.isoformat()}
+    return value
+
+
+def shown_param(value):
+    """A stored summary parameter as the active language writes it."""
+    if isinstance(value, dict) and "datetime" in value:
+        moment = dt.datetime.fromisoformat(value["datetime"])
+        return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+    if isinstance(value, dict) and "date" in value:
+        return formats.date_format(dt.date.fromisoformat(value["date"]), "DATE_FORMAT")
+    if isinstance(value, dt.datetime):
+        return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+    if isinstance(value, dt.date):
+        return formats.date_format(value, "DATE_FORMAT")
+    return value

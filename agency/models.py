@@ -6,6 +6,8 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from .formatting import shown_param
+
 
 def default_language() -> str:
     """The agency's default language (CLEANBREAK_LANGUAGE): new clients start with it."""
@@ -127,7 +129,9 @@ class AuditEvent(models.Model):
         if not self.params:
             return gettext(self.message)
         params = {
-            key: gettext(value) if key.endswith("_label") and isinstance(value, str) else value
+            key: gettext(value)
+            if key.endswith("_label") and isinstance(value, str)
+            else shown_param(value)
             for key, value in (self.params or {}).items()
         }
         try:

@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_noop
 
+from .formatting import shown_param, stored_param
 from .models import AuditEvent, User
 from .net import client_address
 
@@ -41,12 +42,18 @@ def audit_record(
             # A label translated already (get_FOO_display()) would be kept in the writer's
             # language: pass the choice's own label, e.g. Incident.Category(value).label.
             raise TypeError(f"{key} must be a lazy message (a choice's .label), not {value!r}")
-    with translation.override(None):
+    with translation.override("en-gb"):  # the source language: the msgids themselves
         args = {
             key: str(value) if key.endswith("_label") else value
             for key, value in (summary_args or {}).items()
         }
-        english = str(summary) % args if summary_args is not None else str(summary)
+        english = (
+            str(summary) % {key: shown_param(value) for key, value in args.items()}
+            if summary_args is not None
+            else str(summary)
+        )
+        # A date or a time is kept as such, and written out in each reader's language.
+        args = {key: stored_param(value) for key, value in args.items()}
     return AuditEvent.objects.create(
         actor=actor if actor is not None and actor.pk else None,
         actor_name=actor.display_name if actor is not None and actor.pk else "",

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('clients', '0005_client_language'),
+        ("clients", "0005_client_language"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='client',
-            name='risk_explanations',
+            model_name="client",
+            name="risk_explanations",
             field=models.JSONField(blank=True, default=dict),
         ),
         migrations.AddField(
-            model_name='historicalclient',
-            name='risk_explanations',
+            model_name="historicalclient",
+            name="risk_explanations",
             field=models.JSONField(blank=True, default=dict),
         ),
     ]

@@ -95,18 +95,10 @@ def contract_review_save(
             gettext_noop("Contract review done: ends %(date)s")
             if created
             else gettext_noop("Contract review updated: ends %(date)s"),
-            {"date": _audit_date(end.end_date)},
+            {"date": end.end_date},
             comment=end.warning,
         )
     return review
-
-
-def _audit_date(value: dt.date | dt.datetime) -> str:
-    """A date (and time) as the audit trail keeps it in a summary's parameters: as text,
-    the same for every reader (the parameters are stored, not formatted when read)."""
-    if isinstance(value, dt.datetime):
-        return f"{timezone.localtime(value):%d %b %Y %H:%M}"
-    return f"{value:%d %b %Y}"
 
 
 # --- Deliverables ---------------------------------------------------------------------------
@@ -280,7 +272,7 @@ def call_plan_save(
                 case,
                 AuditEvent.Action.STEP,
                 gettext_noop("Call planned for %(when)s"),
-                {"when": _audit_date(call.scheduled_at)},
+                {"when": call.scheduled_at},
             )
     return call
 

@@ -45,8 +45,8 @@ def test_a_user_switched_to_italian_finds_no_english_on_the_main_pages(
     page,
     live_server,
     login,
-    agency,
-    lead,  # noqa: F811
+    agency,  # noqa: F811 - the fixture imported above
+    lead,
 ):
     login(page, lead)
     page.get_by_role("button", name=re.compile(lead.display_name)).click()

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext_noop
 
 from agency.models import AuditEvent
 from agency.services import audit_record
-from django.utils.translation import gettext_noop
 
 
 @pytest.mark.django_db
@@ -77,3 +77,21 @@ def test_an_old_event_without_a_message_shows_its_summary(lead):
     event = AuditEvent.objects.create(actor=lead, action="login", summary="Signed in long ago")
     with translation.override("hu"):
         assert event.text == "Signed in long ago"
+
+
+@pytest.mark.django_db
+def test_a_date_in_an_audit_summary_is_written_in_the_readers_language(lead):
+    import datetime as dt
+
+    event = audit_record(
+        actor=lead,
+        action=AuditEvent.Action.STEP,
+        summary=gettext_noop("Contract review done: ends %(date)s"),
+        summary_args={"date": dt.date(2026, 12, 31)},
+    )
+    assert event.params == {"date": {"date": "2026-12-31"}}
+    assert event.summary == "Contract review done: ends 31 Dec 2026"
+    with translation.override("hu"):
+        assert "2026. december 31." in event.text
+    with translation.override("it"):
+        assert "31/12/2026" in event.text

@@ -16,6 +16,7 @@ from django.utils.translation import gettext, pgettext
 from offboarding import services
 from offboarding.models import Deliverable, Document
 from tests.factories import ContactFactory, ContractFactory
+
 from .conftest import refreshed
 from .test_documents import pdf_reader, pdf_text, render, squash
 

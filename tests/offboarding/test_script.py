@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from clients.models import Incident
 from offboarding import services
-from offboarding.models import CallPlan
 from offboarding.documents.script import NEUTRAL_CONCERNS
+from offboarding.models import CallPlan
 from tests.factories import ClientFactory, ContactFactory, IncidentFactory
 
 from .conftest import INTERNAL_MARKERS
