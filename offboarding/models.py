@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q
+from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -197,6 +198,8 @@ class ContractReview(models.Model):
     notice_deadline = models.DateField(null=True, blank=True)
     breaks_notice = models.BooleanField(default=False)
     warning = models.TextField(blank=True)
+    # The same warning in each interface language ({"nl": "..."}): see warning_text.
+    warnings = models.JSONField(default=dict, blank=True)
     open_invoices_amount = models.DecimalField(max_digits=12, decimal_places=2, default=ZERO)
     refund_amount = models.DecimalField(
         _("deposit or prepaid work to refund"), max_digits=12, decimal_places=2, default=ZERO
@@ -212,6 +215,11 @@ class ContractReview(models.Model):
 
     def __str__(self) -> str:
         return f"Contract review for {self.case}"
+
+    @property
+    def warning_text(self) -> str:
+        """The warning in the reader's language (one saved before: the agency's)."""
+        return (self.warnings or {}).get(translation.get_language() or "") or self.warning
 
 
 class Deliverable(models.Model):

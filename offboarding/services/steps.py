@@ -52,18 +52,25 @@ def contract_review_save(
     if contract.client_id != case.client_id:
         raise Refused(_("Choose one of this client's contracts."))
     immediate_on = immediate_on if basis == ContractReview.Basis.IMMEDIATE else None
+    terms = {
+        "basis": basis,
+        "notice_given_on": notice_given_on,
+        "start": contract.start_date,
+        "end": contract.end_date,
+        "notice_days": contract.notice_days,
+        "auto_renews": contract.auto_renews,
+        "renewal_months": contract.renewal_months,
+        "immediate_on": immediate_on,
+    }
     try:
-        end = dates.effective_end(
-            basis=basis,
-            notice_given_on=notice_given_on,
-            start=contract.start_date,
-            end=contract.end_date,
-            notice_days=contract.notice_days,
-            auto_renews=contract.auto_renews,
-            renewal_months=contract.renewal_months,
-            immediate_on=immediate_on,
-        )
+        end = dates.effective_end(**terms)
         notice = contract.notice(today=notice_given_on)
+        # The warning in each interface language, so every reader sees it in their own.
+        warnings = {}
+        if end.warning:
+            for language, _name in settings.LANGUAGES:
+                with translation.override(language):
+                    warnings[language] = dates.effective_end(**terms).warning
     except (ValueError, OverflowError) as error:
         raise Refused(
             str(error) if isinstance(error, ValueError) else _("That date is out of range.")
@@ -80,7 +87,8 @@ def contract_review_save(
                 "effective_end": end.end_date,
                 "notice_deadline": notice.notice_deadline,
                 "breaks_notice": end.breaks_notice,
-                "warning": end.warning,
+                "warning": warnings.get(settings.LANGUAGE_CODE, end.warning),
+                "warnings": warnings,
                 "open_invoices_amount": open_invoices_total(case.client),
                 "refund_amount": refund_amount or Decimal("0"),
                 "released_early": released_early,
@@ -96,7 +104,7 @@ def contract_review_save(
             if created
             else gettext_noop("Contract review updated: ends %(date)s"),
             {"date": end.end_date},
-            comment=end.warning,
+            comment=warnings.get(settings.LANGUAGE_CODE, end.warning),
         )
     return review
 
