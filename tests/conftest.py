@@ -10,6 +10,7 @@ import shutil
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.utils import translation
 
 from agency.models import User
 from config import celery_app
@@ -142,3 +143,13 @@ def browser_type_launch_args(browser_type_launch_args, chromium_path):
             "--disable-sync",
         ],
     }
+
+
+@pytest.fixture(autouse=True)
+def _agency_language():
+    """Each test starts in the agency's default language. A request activates its reader's
+    language for the thread (Django's LocaleMiddleware does not undo it afterwards), so a
+    test run after a Hungarian page would otherwise meet Hungarian messages."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
