@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from babel.dates import format_date
 from babel.numbers import format_currency
+from django.conf import settings
 from django.utils import formats, timezone, translation
 
 
@@ -61,3 +62,14 @@ def shown_param(value):
     if isinstance(value, dt.date):
         return formats.date_format(value, "DATE_FORMAT")
     return value
+
+
+def in_every_language(write) -> dict[str, str]:
+    """What `write()` says in each interface language: {"en-gb": ..., "nl": ...}. For text
+    the app writes once and people read later (an audit comment), so that each reader
+    finds it in their own language."""
+    written = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            written[language] = str(write())
+    return written

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -120,13 +121,20 @@ class AuditEvent(models.Model):
         raise TypeError("The audit log is append-only: events cannot be deleted.")
 
     @property
+    def comment_text(self) -> str:
+        """The comment in the reader's language when the app wrote it in each (a person's
+        own comment is shown as they wrote it)."""
+        written = (self.params or {}).get("comment_by_language") or {}
+        return written.get(translation.get_language() or "") or self.comment
+
+    @property
     def text(self) -> str:
         """The summary in the reader's (active) language. Parameters named *_label are
         themselves messages (a category, a status) and are translated too; an event written
         before messages were kept, or whose message no longer fits, shows its summary."""
         if not self.message:
             return self.summary
-        if not self.params:
+        if not set(self.params or {}) - {"comment_by_language"}:
             return gettext(self.message)
         params = {
             key: gettext(value)

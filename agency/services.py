@@ -27,13 +27,17 @@ def audit_record(
     from_state: str = "",
     to_state: str = "",
     comment: str = "",
+    comments: dict[str, str] | None = None,
     request: HttpRequest | None = None,
 ) -> AuditEvent:
     """Append one event to the audit log. Call it inside the transaction of the change.
 
     `summary` is a message id marked with gettext_noop, filled with `summary_args` by
     name: `summary=gettext_noop("Client %(name)s added"), summary_args={"name": ...}`. It is
-    kept untranslated and shown in each reader's language (AuditEvent.text). An argument
+    kept untranslated and shown in each reader's language (AuditEvent.text). A comment the
+    app writes itself (not a person's words) comes as `comments`, the same text in each
+    language (agency.formatting.in_every_language); `comment` then defaults to the agency's.
+    An argument
     named *_label is a message itself (e.g. a category's label) and is kept as its English
     message id, whatever language the writer works in.
     """
@@ -54,6 +58,9 @@ def audit_record(
         )
         # A date or a time is kept as such, and written out in each reader's language.
         args = {key: stored_param(value) for key, value in args.items()}
+    if comments:
+        args["comment_by_language"] = comments
+        comment = comment or comments.get(settings.LANGUAGE_CODE, "")
     return AuditEvent.objects.create(
         actor=actor if actor is not None and actor.pk else None,
         actor_name=actor.display_name if actor is not None and actor.pk else "",

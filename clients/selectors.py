@@ -323,7 +323,7 @@ def client_timeline(client: Client, *, limit: int = 200) -> list[TimelineEntry]:
                 when=event.created_at,
                 kind="event",
                 title=event.text,
-                detail=event.comment,
+                detail=event.comment_text,
                 actor=event.actor_name,
             )
         )

@@ -182,7 +182,7 @@ def client_risk_refresh(*, client: Client, today: dt.date | None = None) -> Clie
                 obj=client,
                 from_state=status,
                 to_state=values["status"],
-                comment=explanations[settings.LANGUAGE_CODE],
+                comments=explanations,
             )
     for name, value in values.items():
         setattr(client, name, value)

@@ -159,7 +159,7 @@ def evidence_summary(case: Offboarding, *, today: dt.date | None = None) -> Evid
         by_severity=[(s, by_severity[s]) for s in severity_order if by_severity[s]],
         incidents=incidents,
         statement=payment_statement(client, today=today or timezone.localdate()),
-        risk_explanation=client.risk_explanation,
+        risk_explanation=client.risk_summary,
         risk_level=client.get_risk_level_display(),
         immediate_without_grounds=case.timing == Offboarding.Timing.IMMEDIATELY
         and not any(

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from agency.errors import Refused
+from agency.formatting import in_every_language
 from agency.models import AuditEvent, User
 from clients.models import Client, Incident, RepairAttempt
 
@@ -110,9 +111,9 @@ def offboarding_update_proposal(
             # Translators: %(fields)s lists what changed, e.g. "summary, timing".
             gettext_noop("Proposal changed: %(fields)s"),
             {"fields": ", ".join(changed)},
-            comment="As a co-author: another manager decides."
+            comments=in_every_language(lambda: _("As a co-author: another manager decides."))
             if actor.pk != case.created_by_id
-            else "",
+            else None,
         )
     return case
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from agency.errors import Refused
-from agency.formatting import money
+from agency.formatting import in_every_language, money
 from agency.models import AuditEvent, User
 from agency.services import assign_fields
 from clients import dates
@@ -104,7 +104,7 @@ def contract_review_save(
             if created
             else gettext_noop("Contract review updated: ends %(date)s"),
             {"date": end.end_date},
-            comment=warnings.get(settings.LANGUAGE_CODE, end.warning),
+            comments=warnings or None,
         )
     return review
 
@@ -163,12 +163,19 @@ def _audit_deliverable(
     actor: User, case: Offboarding, deliverable: Deliverable, *, before: dict | None
 ) -> None:
     """Who decided what for a deliverable: its decision, status and refund, as labels.
-    The facts go in the event's comment, which is kept as written: in English, like the
-    message ids of the summaries."""
-    with translation.override(None):
+    The facts go in the event's comment, written in each language for its readers."""
+
+    def write_facts() -> str:
         facts = f"{deliverable.get_decision_display()}, {deliverable.get_status_display().lower()}"
         if deliverable.refund_amount is not None:
-            facts += f", refund {money(deliverable.refund_amount, case.client.currency)}"
+            # Translators: in a list of a deliverable's facts, e.g. "refund €450.00".
+            facts += ", " + _("refund %(amount)s") % {
+                "amount": money(deliverable.refund_amount, case.client.currency)
+            }
+        return facts
+
+    facts = in_every_language(write_facts)
+    with translation.override(None):
         changed = [
             str(Deliverable._meta.get_field(name).verbose_name)
             for name in DELIVERABLE_FIELDS
@@ -182,7 +189,7 @@ def _audit_deliverable(
             gettext_noop("Deliverable added: %(name)s"),
             {"name": deliverable.name},
             obj=deliverable,
-            comment=facts,
+            comments=facts,
         )
         return
     if changed:
@@ -194,7 +201,7 @@ def _audit_deliverable(
             gettext_noop("Deliverable updated: %(name)s (%(fields)s)"),
             {"name": deliverable.name, "fields": ", ".join(changed)},
             obj=deliverable,
-            comment=facts,
+            comments=facts,
         )
 
 
@@ -365,7 +372,9 @@ def call_outcome_record(
             gettext_noop("Call held")
             if held == CallPlan.Held.HELD
             else gettext_noop("Call rescheduled"),
-            comment="Pushback recorded; the decision stands." if pushback.strip() else "",
+            comments=in_every_language(lambda: _("Pushback recorded; the decision stands."))
+            if pushback.strip()
+            else None,
         )
     return call
 

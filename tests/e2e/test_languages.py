@@ -10,6 +10,8 @@ import pytest
 from babel.messages.pofile import read_po
 from django.conf import settings
 
+from offboarding import services
+
 from .test_accessibility import agency, pages_for  # noqa: F401 - the fixture is used by name
 
 # Words of the interface's English that Italian text never needs; user data in these pages
@@ -48,6 +50,12 @@ def test_a_user_switched_to_italian_finds_no_english_on_the_main_pages(
     agency,  # noqa: F811 - the fixture imported above
     lead,
 ):
+    # What people type is theirs: an Italian agency writes its instructions in Italian.
+    services.handover_instructions_save(
+        actor=lead,
+        case=agency["ready"],
+        text="- Accedi con l'account consegnato\n- Cambia la password",
+    )
     login(page, lead)
     page.get_by_role("button", name=re.compile(lead.display_name)).click()
     page.get_by_role("button", name="Italiano").click()
