@@ -3,6 +3,8 @@ preview it with made-up facts, and every save is kept as a version."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
@@ -24,12 +26,12 @@ LANGUAGE_NAMES = dict(settings.LANGUAGES)
 
 def wording_list(request):
     permissions.EDIT_WORDING.check(request.user)
-    newest = {}
-    for version in Wording.objects.select_related("created_by").order_by("created_at", "id"):
-        newest[(version.kind, version.language)] = version
+    newest: dict[tuple[str, str], Wording] = {}
     counts: dict[tuple[str, str], int] = {}
-    for version in Wording.objects.values_list("kind", "language"):
-        counts[version] = counts.get(version, 0) + 1
+    for version in Wording.objects.select_related("created_by").order_by("created_at", "id"):
+        key = (version.kind, version.language)
+        newest[key] = version
+        counts[key] = counts.get(key, 0) + 1
     rows = [
         {
             "kind": kind,
@@ -49,8 +51,7 @@ def _preview(kind: str, language: str, body: str) -> str:
     if kind == Wording.Kind.LETTER:
         with translation.override(language):
             reason = str(LETTER_REASONS["late_payment"])
-        facts = wording.sample_letter_facts()
-        facts = wording.LetterFacts(**{**facts.__dict__, "reason": reason})
+        facts = dataclasses.replace(wording.sample_letter_facts(), reason=reason)
         return wording.letter_text(facts, language=language, body=body)
     facts = wording.ScriptFacts(
         agency=settings.AGENCY_NAME,
