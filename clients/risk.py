@@ -222,11 +222,13 @@ def client_risk_in_every_language(
         ),
         "repair_attempts": list(client.repair_attempts.filter(tried_on__gte=since)),
     }
-    assessment = assess_risk(**records, today=today, currency=client.currency)
-    explanations = {}
+    assessments = {}
     for language, _name in settings.LANGUAGES:
         with translation.override(language):
-            explanations[language] = assess_risk(
-                **records, today=today, currency=client.currency
-            ).explanation
-    return assessment, explanations
+            assessments[language] = assess_risk(**records, today=today, currency=client.currency)
+    explanations = {language: a.explanation for language, a in assessments.items()}
+    # Score and level are the same in every language; the reasons are the active one's.
+    active = (
+        assessments.get(translation.get_language() or "") or assessments[settings.LANGUAGE_CODE]
+    )
+    return active, explanations
