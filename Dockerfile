@@ -28,4 +28,5 @@ EXPOSE 8000
 # gunicorn limits the request line and headers (its defaults, stated); it has no body-size
 # limit: agency.middleware.RequestSizeLimitMiddleware refuses an oversized body unread.
 CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "2", "--access-logfile", "-", \
+     "--logger-class", "config.gunicorn_logging.RedactingLogger", \
      "--limit-request-line", "4094", "--limit-request-fields", "100", "--limit-request-field_size", "8190"]

@@ -78,6 +78,9 @@ class AuditEvent(models.Model):
         STEP = "step", _("Step completed")
         REVEAL = "reveal", _("Secret revealed")
         DOWNLOAD = "download", _("File downloaded")
+        # Translators: the kind of an audit trail event: something a client did in the
+        # handover room (opened it, revealed a login, acknowledged the handover).
+        ROOM = "room", _("Handover room")
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

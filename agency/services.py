@@ -11,6 +11,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_noop
 
 from .formatting import shown_param, stored_param
+from .logging import TOKEN_PATH
 from .models import AuditEvent, User
 from .net import client_address
 
@@ -29,6 +30,7 @@ def audit_record(
     comment: str = "",
     comments: dict[str, str] | None = None,
     request: HttpRequest | None = None,
+    actor_name: str = "",
 ) -> AuditEvent:
     """Append one event to the audit log. Call it inside the transaction of the change.
 
@@ -39,7 +41,8 @@ def audit_record(
     language (agency.formatting.in_every_language); `comment` then defaults to the agency's.
     An argument
     named *_label is a message itself (e.g. a category's label) and is kept as its English
-    message id, whatever language the writer works in.
+    message id, whatever language the writer works in. Someone without an account (a
+    client in the handover room) is named by `actor_name`.
     """
     for key, value in (summary_args or {}).items():
         if key.endswith("_label") and not isinstance(value, Promise):
@@ -63,7 +66,7 @@ def audit_record(
         comment = comment or comments.get(settings.LANGUAGE_CODE, "")
     return AuditEvent.objects.create(
         actor=actor if actor is not None and actor.pk else None,
-        actor_name=actor.display_name if actor is not None and actor.pk else "",
+        actor_name=actor.display_name if actor is not None and actor.pk else actor_name[:150],
         action=action,
         summary=english[:300],
         message=str(summary)[:300],
@@ -99,7 +102,8 @@ def refusal_record(
     shares (the configured cache is per process).
     """
     message = gettext_noop("Refused %(method)s %(path)s")
-    args = {"method": request.method, "path": request.path[:200]}
+    # A handover room's link holds its token in the path: never kept (agency.logging).
+    args = {"method": request.method, "path": TOKEN_PATH.sub("/handover/…/", request.path)[:200]}
     summary = message % args
     actor = actor if actor is not None and actor.pk else None
     recent = AuditEvent.objects.filter(

@@ -285,6 +285,26 @@ SITE_URL = (
     or f"http://127.0.0.1:{env.int('PORT', default=8000)}"
 ).rstrip("/")
 
+# --- The handover room (offboarding.services.room) ---------------------------------------
+# How long a room stays open by default, and at most (extensions included).
+CLEANBREAK_ROOM_DAYS = env.int("CLEANBREAK_ROOM_DAYS", default=14)
+CLEANBREAK_ROOM_MAX_DAYS = env.int("CLEANBREAK_ROOM_MAX_DAYS", default=30)
+if not 1 <= CLEANBREAK_ROOM_DAYS <= CLEANBREAK_ROOM_MAX_DAYS:
+    raise ImproperlyConfigured(
+        "CLEANBREAK_ROOM_DAYS must be between 1 and CLEANBREAK_ROOM_MAX_DAYS."
+    )
+# The access code is told by phone; true: it is e-mailed too (in its own message).
+CLEANBREAK_ROOM_CODE_BY_EMAIL = env.bool("CLEANBREAK_ROOM_CODE_BY_EMAIL", default=False)
+# Wrong codes before a link locks (the lead is told and can issue a new one).
+CLEANBREAK_ROOM_CODE_ATTEMPTS = env.int("CLEANBREAK_ROOM_CODE_ATTEMPTS", default=5)
+# Wrong codes and dead links per address in a quarter of an hour before it must wait.
+CLEANBREAK_ROOM_ADDRESS_LIMIT = env.int("CLEANBREAK_ROOM_ADDRESS_LIMIT", default=20)
+# Inside the room, idle this long: the code is asked again.
+CLEANBREAK_ROOM_IDLE_MINUTES = env.int("CLEANBREAK_ROOM_IDLE_MINUTES", default=30)
+# Where a client with a dead link can turn (shown on the neutral page); empty: the
+# sender address.
+AGENCY_EMAIL = env.str("AGENCY_EMAIL", default="") or DEFAULT_FROM_EMAIL
+
 # --- Security (production) --------------------------------------------------------------
 # No inline script or style anywhere: every script and stylesheet is a file of ours.
 CONTENT_SECURITY_POLICY = {
@@ -319,11 +339,22 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # A handover room's token never reaches a log line (agency.logging).
+    "filters": {"room_tokens": {"()": "agency.logging.RedactRoomTokens"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["room_tokens"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {
         # WeasyPrint reports every layout step at INFO; only its warnings matter here.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # Django logs the path of every 4xx answer: a room's path is redacted at the source.
+        "django.request": {"filters": ["room_tokens"]},
+        "django.server": {"filters": ["room_tokens"]},
     },
 }

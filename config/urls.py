@@ -27,5 +27,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("clients.urls")),
     path("", include("offboarding.urls")),
+    # The handover room: the client's pages, without login.
+    path("", include("offboarding.room_urls")),
 ]
 # MEDIA_ROOT is deliberately not routed: private files are served by permission-checked views.

@@ -537,3 +537,78 @@ class WordingForm(forms.Form):
             "Placeholders in braces are filled in for each case; an empty one leaves no gap."
         ),
     )
+
+
+# --- The handover room (the lead's side) ----------------------------------------------------
+
+
+class ContactChoices(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, contact):
+        parts = [contact.name, contact.role, contact.email or _("no e-mail address")]
+        return " · ".join(part for part in parts if part)
+
+
+class CredentialChoices(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, credential):
+        return f"{credential.system} ({credential.username})"
+
+
+class RoomOpenForm(forms.Form):
+    recipients = ContactChoices(
+        label=gettext_lazy("Recipients"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=gettext_lazy("Each receives a personal link by e-mail, in the room's language."),
+    )
+    days = forms.IntegerField(
+        label=gettext_lazy("Open for (days)"),
+        min_value=1,
+        max_value=settings.CLEANBREAK_ROOM_MAX_DAYS,
+        initial=settings.CLEANBREAK_ROOM_DAYS,
+    )
+    include_logins = forms.BooleanField(
+        label=gettext_lazy("Include the logins (the client reveals each secret in the room)"),
+        required=False,
+        initial=True,
+    )
+    left_out = CredentialChoices(
+        label=gettext_lazy("Leave these logins out"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language of the room"), choices=settings.LANGUAGES
+    )
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        client = case.client
+        self.fields["recipients"].queryset = client.contacts.all()
+        self.fields["recipients"].initial = [
+            c.pk for c in client.contacts.all() if c.receives_handover
+        ]
+        self.fields["left_out"].queryset = case.credentials.all()
+        self.fields["language"].initial = client.language
+        self.fields["days"].help_text = _("At most %(max)s days; you can extend it later.") % {
+            "max": settings.CLEANBREAK_ROOM_MAX_DAYS
+        }
+
+    def clean_recipients(self):
+        contacts = self.cleaned_data["recipients"]
+        missing = [c.name for c in contacts if not c.email]
+        if missing:
+            raise forms.ValidationError(
+                _("No e-mail address for %(names)s: add one to the contact first.")
+                % {"names": ", ".join(missing)}
+            )
+        return contacts
+
+
+class RoomExtendForm(forms.Form):
+    days = forms.IntegerField(
+        label=gettext_lazy("Open for another (days, from today)"),
+        min_value=1,
+        max_value=settings.CLEANBREAK_ROOM_MAX_DAYS,
+        initial=7,
+    )

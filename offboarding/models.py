@@ -406,8 +406,9 @@ class Document(models.Model):
         LETTER = "letter", _("Termination letter")
         CALL_BRIEF = "call_brief", _("Call brief")
         DOSSIER = "dossier", _("Internal dossier")
+        RECEIPT = "receipt", _("Handover receipt")
 
-    CLIENT_FACING = (Kind.HANDOVER, Kind.LETTER)
+    CLIENT_FACING = (Kind.HANDOVER, Kind.LETTER, Kind.RECEIPT)
 
     class Status(models.TextChoices):
         # Translators: the states of a generated PDF document.
@@ -485,6 +486,7 @@ class Document(models.Model):
             self.Kind.LETTER: "termination-letter",
             self.Kind.CALL_BRIEF: "call-brief",
             self.Kind.DOSSIER: "internal-dossier",
+            self.Kind.RECEIPT: "handover-receipt",
         }[self.kind]
         return f"{prefix}-{slug}-v{self.version}.pdf"
 
@@ -514,3 +516,201 @@ class Wording(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.language}), {self.created_at:%Y-%m-%d %H:%M}"
+
+
+# --- The handover room: the client receives the handover through a private link ------------
+
+
+class HandoverRoomQuerySet(models.QuerySet):
+    def live(self) -> HandoverRoomQuerySet:
+        """Rooms a client can still enter: not revoked (or superseded), not expired."""
+        from django.utils import timezone
+
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class HandoverRoom(models.Model):
+    """A private page where the client's recipients receive the handover: a personal link
+    each, an access code, logins revealed one at a time, and a receipt they sign.
+    See offboarding.services.room."""
+
+    case = models.ForeignKey(Offboarding, on_delete=models.CASCADE, related_name="rooms")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    include_logins = models.BooleanField(default=True)
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES, default=default_language)
+    # What the client downloads: the handover without its secrets, and the letter if any.
+    handover = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="+")
+    letter = models.ForeignKey(
+        Document, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    secrets_destroyed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = HandoverRoomQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=Q(revoked_at__isnull=True),
+                name="one_open_room_per_case",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Handover room for {self.case}"
+
+    @property
+    def is_live(self) -> bool:
+        from django.utils import timezone
+
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+    @property
+    def receipt_or_none(self) -> Receipt | None:
+        try:
+            return self.receipt
+        except ObjectDoesNotExist:
+            return None
+
+
+class RoomRecipient(models.Model):
+    """One person's way into a room: a link (its token kept only as a SHA-256) and an
+    access code (kept only as a salted password hash)."""
+
+    room = models.ForeignKey(HandoverRoom, on_delete=models.CASCADE, related_name="recipients")
+    contact = models.ForeignKey(
+        "clients.Contact", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # As they were when the room was opened: the record outlives a changed contact.
+    name = models.CharField(max_length=200)
+    role = models.CharField(max_length=100, blank=True)
+    email = models.EmailField()
+    token_hash = models.CharField(max_length=64, unique=True)
+    code_hash = models.CharField(max_length=200)
+    code_by_email = models.BooleanField(default=False)
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+    locked_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    send_error = models.CharField(max_length=300, blank=True)
+    issued_at = models.DateTimeField(auto_now_add=True)
+    opened_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["room", "name", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>"
+
+    @property
+    def can_enter(self) -> bool:
+        return self.revoked_at is None and self.locked_at is None and self.room.is_live
+
+
+class RoomLogin(models.Model):
+    """A login offered in a room. Its secret stays on the credential and is shown only
+    by a reveal; the client may mark it changed (the agency's old access is closed)."""
+
+    room = models.ForeignKey(HandoverRoom, on_delete=models.CASCADE, related_name="logins")
+    credential = models.ForeignKey(
+        Credential, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    system = models.CharField(max_length=200)
+    username = models.CharField(max_length=200)
+    changed_at = models.DateTimeField(null=True, blank=True)
+    changed_by = models.ForeignKey(
+        RoomRecipient, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["system", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.system} ({self.username})"
+
+
+class RoomEvent(models.Model):
+    """What happened in a room, with the address and browser it came from: the live
+    status the lead sees, and the evidence a receipt quotes."""
+
+    class Kind(models.TextChoices):
+        # Translators: what happened in a handover room (the lead's status list).
+        SENT = "sent", _("Link sent")
+        SEND_FAILED = "send_failed", _("Link could not be sent")
+        CODE_FAILED = "code_failed", _("Wrong access code")
+        LOCKED = "locked", _("Locked after too many wrong codes")
+        ENTERED = "entered", _("Opened with the access code")
+        REVEALED = "revealed", _("Login revealed")
+        CHANGED = "changed", _("Password marked as changed")
+        DOWNLOADED = "downloaded", _("Document downloaded")
+        ACKNOWLEDGED = "acknowledged", _("Handover acknowledged")
+        REISSUED = "reissued", _("New link and code issued")
+        REVOKED = "revoked", _("Access revoked")
+        EXTENDED = "extended", _("Expiry extended")
+
+    room = models.ForeignKey(HandoverRoom, on_delete=models.CASCADE, related_name="events")
+    recipient = models.ForeignKey(
+        RoomRecipient, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
+    )
+    login = models.ForeignKey(
+        RoomLogin, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    at = models.DateTimeField(auto_now_add=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    detail = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["room", "-at"], name="room_event_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind}"
+
+
+class RoomMiss(models.Model):
+    """A wrong code or a link that leads nowhere, by address: the per-address rate limit
+    reads these (the database, because every web process shares it)."""
+
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["ip_address", "at"], name="room_miss_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.ip_address}"
+
+
+class Receipt(models.Model):
+    """The client's signature for the handover: who, when, from where, what was received,
+    and the SHA-256 of the exact handover PDF offered."""
+
+    room = models.OneToOneField(HandoverRoom, on_delete=models.CASCADE, related_name="receipt")
+    recipient = models.ForeignKey(RoomRecipient, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(max_length=200)
+    role = models.CharField(max_length=100, blank=True)
+    comment = models.TextField(blank=True)
+    acknowledged_at = models.DateTimeField(auto_now_add=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    handover_version = models.PositiveIntegerField()
+    handover_sha256 = models.CharField(max_length=64)
+    # What was received, as it was: assets, logins with their reveals, documents.
+    items = models.JSONField(default=dict)
+    document = models.OneToOneField(
+        Document, on_delete=models.SET_NULL, null=True, blank=True, related_name="receipt"
+    )
+
+    def __str__(self) -> str:
+        return f"Receipt by {self.name} for {self.room.case}"

@@ -19,7 +19,7 @@ from clients.permissions import is_manager
 from clients.selectors import clients_for_user, payment_statement, visible_row
 
 from . import permissions, progress
-from .models import Asset, Credential, Deliverable, Offboarding
+from .models import Asset, Credential, Deliverable, HandoverRoom, Offboarding, RoomEvent
 from .progress import Step
 
 S = Offboarding.Status
@@ -176,4 +176,52 @@ def case_timeline(case: Offboarding) -> QuerySet[AuditEvent]:
         AuditEvent.objects.filter(case_id=case.pk)
         .exclude(action=AuditEvent.Action.ACCESS_DENIED)
         .order_by("-created_at", "-id")
+    )
+
+
+# --- The handover room, as the lead follows it ----------------------------------------------
+
+
+@dataclass
+class RoomStatus:
+    room: object  # HandoverRoom
+    recipients: list
+    logins: list  # RoomLogin, each with .reveals: [RoomEvent]
+    events: list  # the latest RoomEvents, newest first
+    receipt: object | None
+    revealed_count: int
+    changed_count: int
+    secrets_left: int  # credentials of the case that still hold a secret
+
+
+ROOM_EVENTS_SHOWN = 30
+
+
+def room_status(case: Offboarding) -> RoomStatus | None:
+    """The case's newest handover room and everything that happened in it."""
+    room = (
+        HandoverRoom.objects.filter(case=case)
+        .select_related("handover", "letter", "created_by", "revoked_by")
+        .first()
+    )
+    if room is None:
+        return None
+    reveals: dict[int, list] = {}
+    for event in (
+        room.events.filter(kind=RoomEvent.Kind.REVEALED).select_related("recipient").order_by("at")
+    ):
+        reveals.setdefault(event.login_id, []).append(event)
+    logins = list(room.logins.select_related("changed_by"))
+    for login in logins:
+        login.reveals = reveals.get(login.pk, [])
+    receipt = room.receipt_or_none
+    return RoomStatus(
+        room=room,
+        recipients=list(room.recipients.all()),
+        logins=logins,
+        events=list(room.events.select_related("recipient", "login")[:ROOM_EVENTS_SHOWN]),
+        receipt=receipt,
+        revealed_count=sum(1 for login in logins if login.reveals),
+        changed_count=sum(1 for login in logins if login.changed_at),
+        secrets_left=sum(1 for c in case.credentials.all() if c.secret or c.recovery_note),
     )

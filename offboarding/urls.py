@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cases, documents, steps, wording
+from .views import cases, documents, room, steps, wording
 
 app_name = "offboarding"
 urlpatterns = [
@@ -63,6 +63,25 @@ urlpatterns = [
         name="asset_delete",
     ),
     path("offboardings/<int:pk>/close-out/", steps.closeout, name="closeout"),
+    path("offboardings/<int:pk>/room/", room.room, name="room"),
+    path("offboardings/<int:pk>/room/status/", room.room_panel, name="room_panel"),
+    path("offboardings/<int:pk>/room/revoke/", room.room_revoke, name="room_revoke"),
+    path("offboardings/<int:pk>/room/extend/", room.room_extend, name="room_extend"),
+    path(
+        "offboardings/<int:pk>/room/recipients/<int:recipient_pk>/revoke/",
+        room.recipient_revoke,
+        name="room_recipient_revoke",
+    ),
+    path(
+        "offboardings/<int:pk>/room/recipients/<int:recipient_pk>/new-link/",
+        room.recipient_reissue,
+        name="room_recipient_reissue",
+    ),
+    path(
+        "offboardings/<int:pk>/room/destroy-secrets/",
+        room.secrets_destroy,
+        name="room_secrets_destroy",
+    ),
     path("offboardings/<int:pk>/documents/", documents.documents_panel, name="documents"),
     path(
         "offboardings/<int:pk>/documents/handover/",

@@ -9,7 +9,7 @@ following a relation. Internal documents (call brief, dossier) get the case itse
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from django.conf import settings
@@ -21,7 +21,7 @@ from agency.formatting import money
 from agency.models import AuditEvent
 from clients.selectors import payment_statement
 
-from ..models import Asset, CallPlan, Deliverable, Document, Offboarding
+from ..models import Asset, CallPlan, Deliverable, Document, HandoverRoom, Offboarding, Receipt
 
 # --- Client-facing context -------------------------------------------------------------
 
@@ -178,6 +178,153 @@ def letter_context(case: Offboarding, document: Document) -> LetterContext:
         generated_at=timezone.localtime(),
         version=document.version,
         signer=case.client.account_lead.display_name,
+    )
+
+
+# --- The handover room and its receipt (client-facing too) -------------------------------
+
+
+@dataclass(frozen=True)
+class RoomLoginLine:
+    id: int
+    system: str
+    url: str
+    username: str
+    has_recovery_note: bool
+    changed_at: dt.datetime | None
+    destroyed: bool
+
+
+@dataclass(frozen=True)
+class RoomContext:
+    handover: HandoverContext  # the handover as the PDF shows it, its secrets left out
+    logins: list[RoomLoginLine]
+    include_logins: bool
+    expires_at: dt.datetime
+    documents: dict[str, int]  # kind -> version, for what can be downloaded now
+
+
+def room_context(room: HandoverRoom, documents: dict[str, Document]) -> RoomContext:
+    """What a recipient sees inside the room: the handover's client-facing context (never a
+    secret: those come one at a time from a reveal) and the logins offered."""
+    case = (
+        Offboarding.objects.select_related("client", "client__account_lead", "call", "review")
+        .prefetch_related("client__contacts")
+        .get(pk=room.case_id)
+    )
+    handover = handover_context(case, room.handover)
+    handover = replace(handover, credentials=[], secrets_omitted=True)
+    logins = []
+    for login in room.logins.select_related("credential"):
+        credential = login.credential
+        logins.append(
+            RoomLoginLine(
+                id=login.pk,
+                system=login.system,
+                url=credential.url if credential else "",
+                username=login.username,
+                has_recovery_note=bool(credential and credential.recovery_note),
+                changed_at=login.changed_at,
+                destroyed=credential is None or not (credential.secret or credential.recovery_note),
+            )
+        )
+    return RoomContext(
+        handover=handover,
+        logins=logins,
+        include_logins=room.include_logins,
+        expires_at=room.expires_at,
+        documents={kind: d.version for kind, d in documents.items()},
+    )
+
+
+@dataclass(frozen=True)
+class ReceiptLogin:
+    system: str
+    username: str
+    reveals: list[tuple[dt.datetime, str]]
+    changed_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class ReceiptDocument:
+    label: str
+    version: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class ReceiptContext:
+    agency: Agency
+    client_name: str
+    name: str
+    role: str
+    comment: str
+    acknowledged_at: dt.datetime
+    ip_address: str
+    user_agent: str
+    handover_version: int
+    handover_sha256: str
+    logins: list[ReceiptLogin]
+    assets: list[tuple[str, str, str, str]]  # name, kind, location, owner after
+    projects: list[str]
+    documents: list[ReceiptDocument]
+    generated_at: dt.datetime
+    version: int
+
+
+def _when(text: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(text) if text else None
+
+
+def receipt_facts(receipt: Receipt, *, case: Offboarding | None = None, version: int = 0):
+    """The receipt as the client's page, the lead's page and the PDF show it: what was
+    recorded at the acknowledgement, labels in the reader's language."""
+    case = case or receipt.room.case
+    items = receipt.items or {}
+    kinds = dict(Asset.Kind.choices)
+    documents = dict(Document.Kind.choices)
+    return ReceiptContext(
+        agency=agency_of(case),
+        client_name=case.client.name,
+        name=receipt.name,
+        role=receipt.role,
+        comment=receipt.comment,
+        acknowledged_at=receipt.acknowledged_at,
+        ip_address=receipt.ip_address or "",
+        user_agent=receipt.user_agent,
+        handover_version=receipt.handover_version,
+        handover_sha256=receipt.handover_sha256,
+        logins=[
+            ReceiptLogin(
+                system=line["system"],
+                username=line["username"],
+                reveals=[(_when(r["at"]), r["by"]) for r in line.get("reveals", [])],
+                changed_at=_when(line.get("changed_at")),
+            )
+            for line in items.get("logins", [])
+        ],
+        assets=[
+            (
+                a["name"],
+                kinds.get(a["kind"], a["kind"]),
+                a["location"],
+                a["owner"] or case.client.name,
+            )
+            for a in items.get("assets", [])
+        ],
+        projects=list(items.get("projects", [])),
+        documents=[
+            ReceiptDocument(documents.get(d["kind"], d["kind"]), d["version"], d["sha256"])
+            for d in items.get("documents", [])
+        ],
+        generated_at=timezone.localtime(),
+        version=version,
+    )
+
+
+def receipt_context(case: Offboarding, document: Document) -> ReceiptContext:
+    return receipt_facts(
+        Receipt.objects.get(document=document), case=case, version=document.version
     )
 
 

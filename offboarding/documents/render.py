@@ -15,13 +15,20 @@ from pypdf import PdfReader, PdfWriter
 from weasyprint import HTML
 
 from ..models import Document, Offboarding
-from .contexts import call_brief_context, dossier_context, handover_context, letter_context
+from .contexts import (
+    call_brief_context,
+    dossier_context,
+    handover_context,
+    letter_context,
+    receipt_context,
+)
 
 TEMPLATES = {
     Document.Kind.HANDOVER: ("offboarding/pdf/handover.html", handover_context),
     Document.Kind.LETTER: ("offboarding/pdf/letter.html", letter_context),
     Document.Kind.CALL_BRIEF: ("offboarding/pdf/call_brief.html", call_brief_context),
     Document.Kind.DOSSIER: ("offboarding/pdf/dossier.html", dossier_context),
+    Document.Kind.RECEIPT: ("offboarding/pdf/receipt.html", receipt_context),
 }
 
 

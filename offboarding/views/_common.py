@@ -15,11 +15,13 @@ from agency.errors import Refused
 from agency.once import AlreadySubmitted, already_submitted, once, remember
 
 from .. import permissions
+from ..documents.contexts import receipt_facts
 from ..models import Document, Offboarding
 from ..progress import require_working
 from ..selectors import (
     case_for_user,
     case_steps,
+    room_status,
 )
 
 PAGE_SIZE = 25
@@ -99,3 +101,14 @@ def made_in_request() -> bool:
     """On the embedded default there is no worker: a document is made while the request
     waits (a few seconds), and the page says so instead of promising the background."""
     return bool(settings.CELERY_TASK_ALWAYS_EAGER)
+
+
+def room_status_context(case: Offboarding) -> dict:
+    status = room_status(case)
+    return {
+        "case": case,
+        "client": case.client,
+        "status": status,
+        "receipt": receipt_facts(status.receipt, case=case) if status and status.receipt else None,
+        "code_attempts": settings.CLEANBREAK_ROOM_CODE_ATTEMPTS,
+    }

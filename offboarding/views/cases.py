@@ -38,6 +38,7 @@ from ._common import (
     TIMELINE_SHOWN,
     _case_url,
     _documents_context,
+    room_status_context,
 )
 
 AT_RISK_SHOWN = 5
@@ -175,7 +176,11 @@ def case_detail(request, pk: int):
             "still_to_do": progress.missing_for_completion(case, case_steps=steps)
             if case.status == Offboarding.Status.IN_PROGRESS
             else [],
-            **({"docs": _documents_context(case)} if permissions.can_run_steps(user, case) else {}),
+            **(
+                {"docs": _documents_context(case), "room": room_status_context(case)}
+                if permissions.can_run_steps(user, case)
+                else {}
+            ),
         },
     )
 

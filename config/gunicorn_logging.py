@@ -1,0 +1,18 @@
+"""gunicorn's access log without handover room tokens: the room's link carries its token
+in the path, and an access log line must not hold it (see agency.logging for Django's own
+log lines). Used with `gunicorn --logger-class config.gunicorn_logging.RedactingLogger`."""
+
+from __future__ import annotations
+
+from gunicorn.glogging import Logger
+
+from agency.logging import TOKEN_PATH
+
+
+class RedactingLogger(Logger):
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        for key in ("r", "U", "{raw_uri}e", "{path_info}e"):
+            if isinstance(atoms.get(key), str):
+                atoms[key] = TOKEN_PATH.sub("/handover/…/", atoms[key])
+        return atoms
