@@ -2,4 +2,4 @@ from django.conf import settings
 
 
 def agency(request) -> dict:
-    return {"AGENCY_NAME": settings.AGENCY_NAME}
+    return {"AGENCY_NAME": settings.AGENCY_NAME, "AGENCY_LOGO": settings.AGENCY_LOGO}

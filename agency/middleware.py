@@ -18,6 +18,8 @@ from .errors import NotVisible
 from .services import refusal_record
 from .uploads import MAX_UPLOAD_BYTES
 
+ROOM_PATH = "/handover/"  # the handover room's public pages (offboarding.room_urls)
+
 
 class AuditRefusedAccessMiddleware:
     def __init__(self, get_response):
@@ -123,4 +125,27 @@ class UserLanguageMiddleware:
         if user is not None and user.is_authenticated and user.language:
             translation.activate(user.language)
             request.LANGUAGE_CODE = translation.get_language()
+        return self.get_response(request)
+
+
+class RoomOriginMiddleware:
+    """The handover room's pages answer `Referrer-Policy: no-referrer`, so that a link's
+    token never travels in a Referer header; browsers then send the room's own form posts
+    with `Origin: null`, which Django's CSRF check (next in line) would refuse. On the
+    room's pages only, a post that the browser says comes from this very site
+    (`Sec-Fetch-Site: same-origin`, or no such header from an older browser) has its
+    origin read as this site's. The CSRF cookie and token are still checked, and the
+    session cookie is SameSite=Lax, so another site still cannot post here."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            request.META.get("HTTP_ORIGIN") == "null"
+            and request.path_info.startswith(ROOM_PATH)
+            and request.META.get("HTTP_SEC_FETCH_SITE", "same-origin") == "same-origin"
+        ):
+            scheme = "https" if request.is_secure() else "http"
+            request.META["HTTP_ORIGIN"] = f"{scheme}://{request.get_host()}"
         return self.get_response(request)

@@ -84,6 +84,8 @@ MIDDLEWARE = [
     # The browser's language before login (and for the login page itself) ...
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # The handover room's own posts arrive with Origin: null (its no-referrer policy).
+    "agency.middleware.RoomOriginMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",

@@ -29,6 +29,15 @@ from offboarding.services import (
     offboarding_open,
     offboarding_submit,
 )
+from offboarding.services.room import (
+    room_acknowledge,
+    room_enter,
+    room_mark_changed,
+    room_open,
+    room_reveal,
+    room_revoke,
+    room_secrets_destroy,
+)
 
 from .common import Users, at
 
@@ -69,15 +78,40 @@ def copperleaf_case(*, client: Client, users: Users, today: dt.date) -> Offboard
     # The handover PDF was exported (rendered here and now, not in the background).
     handover = document_request(actor=lead, case=case, kind=Document.Kind.HANDOVER)
     document_render(document_id=handover.pk)
+    _copperleaf_room(case=case, lead=lead)
     closeout_save(
         actor=lead,
         case=case,
         access_revoked=True,
         ownership_transferred=True,
         final_invoice_settled=True,
-        handover_delivered=True,
     )
     return offboarding_complete(actor=lead, case=case)
+
+
+def _copperleaf_room(*, case: Offboarding, lead: User) -> None:
+    """Rosa received the handover in the room: she revealed the logins, changed two
+    passwords and signed; her receipt ticks "handover delivered". The lead then closed the
+    room and destroyed the secrets."""
+    rosa = case.client.contacts.get(receives_handover=True)
+    room, issued = room_open(actor=lead, case=case, contacts=[rosa])
+    document_render(document_id=room.handover_id)  # here and now, as for the export above
+    recipient = room.recipients.get()
+    room_enter(recipient=recipient, code=issued[0].code)
+    logins = list(room.logins.order_by("system"))
+    for login in logins:
+        room_reveal(recipient=recipient, login_id=login.pk)
+    for login in logins[:2]:
+        room_mark_changed(recipient=recipient, login_id=login.pk)
+    room_acknowledge(
+        recipient=recipient,
+        name=rosa.name,
+        role=rosa.role,
+        comment="All received, thank you. The newsletter password follows next week.",
+        confirmed=True,
+    )
+    room_revoke(actor=lead, case=case)
+    room_secrets_destroy(actor=lead, case=case)
 
 
 def _copperleaf_steps(*, case: Offboarding, users: Users, today: dt.date, call_day: dt.date):

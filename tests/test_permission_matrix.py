@@ -49,7 +49,9 @@ from offboarding.models import (
     Deliverable,
     Document,
     Offboarding,
+    RoomRecipient,
 )
+from offboarding.services import room as room_services
 from tests.factories import UserFactory
 from tests.files import pdf_bytes, png_bytes
 
@@ -199,6 +201,22 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("offboarding:asset_delete",           "POST"): Row(302, 404, 403, 302, 404, 302, 403),
     ("offboarding:closeout",               "GET"):  Row(302, 404, 403, 200, 404, 200),
     ("offboarding:closeout",               "POST"): Row(302, 404, 403, 302, 404, 302),
+    # --- offboarding: the handover room, as the lead runs it (A's room is open) ---
+    ("offboarding:room",                   "GET"):  Row(302, 404, 403, 200, 404, 200),
+    # Opening a new room (it replaces the open one) answers with the codes, shown once.
+    ("offboarding:room",                   "POST"): Row(302, 404, 403, 200, 404, 200),
+    ("offboarding:room_panel",             "GET"):  Row(302, 404, 403, 200, 404, 200),
+    ("offboarding:room_revoke",            "GET"):  Row(302, 405, 405, 405, 405, 405),
+    ("offboarding:room_revoke",            "POST"): Row(302, 404, 403, 302, 404, 302),
+    ("offboarding:room_extend",            "GET"):  Row(302, 405, 405, 405, 405, 405),
+    ("offboarding:room_extend",            "POST"): Row(302, 404, 403, 302, 404, 302),
+    ("offboarding:room_recipient_revoke",  "GET"):  Row(302, 405, 405, 405, 405, 405),
+    ("offboarding:room_recipient_revoke",  "POST"): Row(302, 404, 403, 302, 404, 302, 403),
+    ("offboarding:room_recipient_reissue", "GET"):  Row(302, 405, 405, 405, 405, 405),
+    ("offboarding:room_recipient_reissue", "POST"): Row(302, 404, 403, 200, 404, 200, 403),
+    # The room is open: destroying the secrets is refused, back to the room with why.
+    ("offboarding:room_secrets_destroy",   "GET"):  Row(302, 405, 405, 405, 405, 405),
+    ("offboarding:room_secrets_destroy",   "POST"): Row(302, 404, 403, 302, 404, 302),
     # --- offboarding: documents ---
     ("offboarding:documents",              "GET"):  Row(302, 404, 403, 200, 404, 200),
     ("offboarding:handover_export",        "GET"):  Row(302, 404, 403, 200, 404, 200),
@@ -240,7 +258,9 @@ KNOWN_BUGS: dict[str, str] = {}
 # --- The URL patterns, read from the resolver ----------------------------------------------
 
 # Django's admin is walked with one rule for all its pages in tests/agency/test_admin_access.py.
-SKIPPED_NAMESPACES = {"admin"}
+# The handover room's pages need no login and answer every role alike: a room session, never
+# an account, opens them (tests/offboarding/test_room.py, which also tries each role).
+SKIPPED_NAMESPACES = {"admin", "room"}
 
 
 def walk(entries=None, namespace: str = "", kwargs: tuple = ()) -> dict[str, tuple[str, ...]]:
@@ -294,6 +314,7 @@ class Side:
     credential: Credential
     asset: Asset
     document: Document
+    recipient: RoomRecipient
 
 
 @dataclass
@@ -421,6 +442,9 @@ def build_side(*, name: str, domain: str, lead: User, team: list[User], manager:
     requested = services.document_request(actor=lead, case=case, kind=Document.Kind.HANDOVER)
     document = pipeline.document_render(document_id=requested.pk)
     assert document.status == Document.Status.READY
+    services.handover_instructions_save(actor=lead, case=case, text=f"{word}: change passwords.")
+    services.handover_complete(actor=lead, case=case)
+    room, _ = room_services.room_open(actor=lead, case=case, contacts=[contact])
     return Side(
         client=Client.objects.get(pk=client.pk),
         lead=lead,
@@ -437,7 +461,8 @@ def build_side(*, name: str, domain: str, lead: User, team: list[User], manager:
         call=call,
         credential=credential,
         asset=asset,
-        document=document,
+        document=Document.objects.get(pk=document.pk),
+        recipient=room.recipients.get(),
     )
 
 
@@ -564,6 +589,7 @@ def url_kwargs(name: str, parent: Side, child: Side | None = None) -> dict:
         "credential_pk": child.credential.pk,
         "asset_pk": child.asset.pk,
         "document_pk": child.document.pk,
+        "recipient_pk": child.recipient.pk,
     }
     unknown = set(PATTERNS[name]) - set(values)
     assert not unknown, f"url_kwargs does not know the kwargs {unknown} of {name}: add them"
@@ -694,6 +720,8 @@ def post_data(name: str, side: Side) -> dict:
         "offboarding:closeout": {"access_revoked": "on"},
         "offboarding:handover_export": {"passphrase": "", "passphrase_again": ""},
         "offboarding:letter": {"body": "Dear Rita,\n\nWe confirm the end of our agreement."},
+        "offboarding:room": {"recipients": [side.contact.pk], "days": "14", "language": "nl"},
+        "offboarding:room_extend": {"days": "7"},
     }.get(name, {})
 
 

@@ -746,7 +746,7 @@ def _tell_lead_acknowledged(receipt_id: int) -> None:
             "client": case.client.name,
             "date": long_date(at.date()),
             "time": at.strftime("%H:%M"),
-            "address": receipt.ip_address or "?",
+            "address": receipt.ip_address,
             "version": receipt.handover_version,
             "sha": receipt.handover_sha256,
         }
@@ -754,7 +754,7 @@ def _tell_lead_acknowledged(receipt_id: int) -> None:
         lines = [
             _("%(name)s acknowledged the handover of %(client)s on %(date)s at %(time)s.") % values,
             _("Role: %(role)s") % values if receipt.role else "",
-            _("From address: %(address)s") % values,
+            _("From address: %(address)s") % values if receipt.ip_address else "",
             _("Handover PDF v%(version)s, SHA-256 %(sha)s") % values,
             _("Comment: %(comment)s") % {"comment": receipt.comment} if receipt.comment else "",
             _("The receipt, its PDF and every reveal are on the room's page:") + f"\n{url}",

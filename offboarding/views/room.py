@@ -5,7 +5,7 @@ room_public."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -16,7 +16,7 @@ from agency.errors import Refused
 
 from .. import permissions
 from ..forms import RoomExtendForm, RoomOpenForm
-from ..models import Offboarding
+from ..models import Offboarding, RoomRecipient
 from ..selectors import case_for_user, case_steps
 from ..services import room as services
 from ._common import made_in_request, room_status_context
@@ -124,9 +124,15 @@ def room_extend(request, pk: int):
     )
 
 
+def _recipient_of(case: Offboarding, recipient_pk: int) -> RoomRecipient:
+    """A recipient of one of this case's rooms, or 404."""
+    return get_object_or_404(RoomRecipient, pk=recipient_pk, room__case=case)
+
+
 @require_POST
 def recipient_revoke(request, pk: int, recipient_pk: int):
     case = _lead_case(request, pk)
+    _recipient_of(case, recipient_pk)
     return _act(
         request,
         case,
@@ -140,6 +146,7 @@ def recipient_revoke(request, pk: int, recipient_pk: int):
 @require_POST
 def recipient_reissue(request, pk: int, recipient_pk: int):
     case = _lead_case(request, pk)
+    _recipient_of(case, recipient_pk)
     try:
         issued = services.room_recipient_reissue(
             actor=request.user, case=case, recipient_id=recipient_pk

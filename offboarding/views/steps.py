@@ -24,7 +24,7 @@ from ..forms import (
     InstructionsForm,
 )
 from ..ics import call_ics
-from ..models import CallPlan, Offboarding
+from ..models import CallPlan, Offboarding, Receipt
 from ..selectors import (
     case_for_user,
     case_steps,
@@ -289,4 +289,6 @@ def closeout(request, case: Offboarding):
         action=lambda data: services.closeout_save(actor=request.user, case=case, **data),
         success=_("Close-out checklist saved."),
         next_url=reverse("offboarding:closeout", args=[case.pk]),
+        # The evidence for "handover delivered": the client's receipt, if they signed one.
+        extra={"receipt": Receipt.objects.filter(room__case=case).order_by("-pk").first()},
     )

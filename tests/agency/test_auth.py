@@ -8,8 +8,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from agency.models import AuditEvent
 
 # The language switch is public too: the login page offers it (it sets a cookie, and a
-# signed-in person's own choice).
+# signed-in person's own choice). The handover room's pages are the client's, without an
+# account (tests/offboarding/test_room.py).
 PUBLIC = {"login", "healthz", "language_switch"}
+PUBLIC_PREFIXES = ("admin/", "handover/")
 
 
 def all_patterns(resolver=None, prefix=""):
@@ -30,7 +32,7 @@ def concrete_path(route: str) -> str:
 
 def project_routes():
     for pattern, route in all_patterns():
-        if route.startswith("admin/") or pattern.name in PUBLIC:
+        if route.startswith(PUBLIC_PREFIXES) or pattern.name in PUBLIC:
             continue
         yield pytest.param(concrete_path(route), id=pattern.name or route)
 

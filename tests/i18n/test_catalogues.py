@@ -119,7 +119,7 @@ TAG = re.compile(r"<[^>]*>", re.S)
 ENTITY = re.compile(r"&#?\w+;")
 WORD = re.compile(r"[^\W\d_]{2,}")
 # Names that are the same in every language.
-UNTRANSLATED = {"Clean", "Break"}
+UNTRANSLATED = {"Clean", "Break", "SHA"}  # the product; SHA-256, an algorithm's name
 
 
 def visible_text(source: str) -> list[str]:

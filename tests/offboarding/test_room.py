@@ -599,3 +599,37 @@ def test_the_link_and_the_code_reach_no_log_line_and_no_column(opened, lead, cap
     for secret in (token, code, code.replace(" ", "")):
         assert secret not in caplog.text
         assert secret not in stored
+
+
+@pytest.mark.django_db
+def test_an_account_opens_nothing_in_the_room(opened, lead, manager):
+    """The room answers every role alike: only the room session (the code) lets one in."""
+    room, _, _ = opened
+    login = room.logins.first()
+    for person in (None, lead, manager):
+        browser = Browser()
+        if person:
+            browser.force_login(person)
+        assert browser.get(reverse("room:inside")).status_code == 404
+        response = browser.post(reverse("room:reveal", args=[login.pk]))
+        assert response.status_code == 404 and SECRET not in html(response)
+        assert browser.post(reverse("room:acknowledge"), {"name": "X"}).status_code == 404
+    assert not RoomEvent.objects.filter(kind=RoomEvent.Kind.REVEALED).exists()
+
+
+@pytest.mark.django_db
+def test_origin_null_is_accepted_only_from_the_room_itself(opened, settings):
+    """The room's no-referrer policy makes browsers post with Origin: null; that is accepted
+    on the room's pages from the same site, with the CSRF token, and nowhere else."""
+    _, path, code = opened
+
+    def post(url, **headers):
+        browser = Browser(enforce_csrf_checks=True)
+        page = browser.get(url)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html(page)).group(1)
+        data = {"code": code, "csrfmiddlewaretoken": token, "username": "x", "password": "y"}
+        return browser.post(url, data, HTTP_ORIGIN="null", **headers)
+
+    assert post(path, HTTP_SEC_FETCH_SITE="same-origin").status_code == 302
+    assert post(path, HTTP_SEC_FETCH_SITE="cross-site").status_code == 403
+    assert post(reverse("login"), HTTP_SEC_FETCH_SITE="same-origin").status_code == 403

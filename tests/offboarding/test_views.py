@@ -13,7 +13,8 @@ from agency.models import AuditEvent
 from offboarding import services, urls
 from offboarding.forms import CallPlanForm
 from offboarding.models import CallPlan, Credential, Deliverable, Offboarding
-from tests.factories import ClientFactory, ContractFactory
+from offboarding.services import room as room_services
+from tests.factories import ClientFactory, ContactFactory, ContractFactory
 
 from .conftest import SECRET, case_events, refreshed
 
@@ -87,6 +88,14 @@ ROUTES: dict[str, dict[str, dict[str, object]]] = {
     "document_create": {"GET": POST_ONLY, "POST": ACTION},
     "document_download": {"GET": STEP},
     "document_retry": {"GET": POST_ONLY, "POST": ACTION},
+    # The handover room, as the lead runs it (the client's pages: test_room.py).
+    "room": {"GET": STEP, "POST": {**READ, "staff": 403}},  # a form (here: refused, shown)
+    "room_panel": {"GET": STEP},
+    "room_revoke": {"GET": POST_ONLY, "POST": ACTION},
+    "room_extend": {"GET": POST_ONLY, "POST": ACTION},
+    "room_recipient_revoke": {"GET": POST_ONLY, "POST": ACTION},
+    "room_recipient_reissue": {"GET": POST_ONLY, "POST": {**READ, "staff": 403}},  # the code
+    "room_secrets_destroy": {"GET": POST_ONLY, "POST": ACTION},
 }
 MATRIX = [
     pytest.param(name, method, role, expected, id=f"{method}-{name}-{role}")
@@ -126,6 +135,8 @@ def world_url(name: str, world, cases) -> str:
     working = world["working"].pk
     if name in ("document_download", "document_retry"):
         world["document"] = cases.export_handover(world["working"])
+    if name.startswith("room_recipient"):
+        world["recipient"] = open_room(world["working"])
     args = {
         "list": [],
         "approvals": [],
@@ -144,8 +155,20 @@ def world_url(name: str, world, cases) -> str:
         "document_create": [working, "call_brief"],
         "document_download": [working, world.get("document", world["asset"]).pk],
         "document_retry": [working, world.get("document", world["asset"]).pk],
+        "room_recipient_revoke": [working, world.get("recipient", world["asset"]).pk],
+        "room_recipient_reissue": [working, world.get("recipient", world["asset"]).pk],
     }.get(name, [working])
     return reverse(f"offboarding:{name}", args=args)
+
+
+def open_room(case: Offboarding):
+    """The case's handover room, open for one recipient."""
+    lead = case.client.account_lead
+    services.handover_instructions_save(actor=lead, case=case, text="- Change every password")
+    services.handover_complete(actor=lead, case=case)
+    contact = ContactFactory(client=case.client, receives_handover=True)
+    room, _ = room_services.room_open(actor=lead, case=case, contacts=[contact])
+    return room.recipients.get()
 
 
 def world_post_data(name: str, world) -> dict:
@@ -197,6 +220,7 @@ def world_post_data(name: str, world) -> dict:
             "reaction": CallPlan.Reaction.SURPRISED,
         },
         "instructions": {"takeover_instructions": "- Change every password"},
+        "room_extend": {"days": "7"},
         "credential_create": {"system": "Mailchimp", "username": "acme", "secret": "new-one"},
         "credential_edit": {"system": "WordPress", "username": "admin", "secret": ""},
         "asset_create": {"name": "Ads account", "kind": "ad_account"},
