@@ -3,17 +3,19 @@ database column, not in the logs of a whole journey, not in a Celery message."""
 
 import json
 import logging
+import re
 
 import pytest
 from celery.signals import before_task_publish
 from django.apps import apps
 from django.db import connection
+from django.test import Client as DjangoClient
 from django.urls import reverse
 from django.utils import timezone
 
 from config import celery_app
-from offboarding.models import Document, Offboarding
-from tests.factories import ClientFactory, ContractFactory, IncidentFactory
+from offboarding.models import Document, HandoverRoom, Offboarding
+from tests.factories import ClientFactory, ContactFactory, ContractFactory, IncidentFactory
 
 SECRET = "Leak-Canary-s3cret-4471!"
 PASSPHRASE = "canary passphrase 9902"
@@ -53,6 +55,7 @@ def test_a_secret_leaks_nowhere_during_a_whole_journey(
     lead,
     caplog,
     published,
+    mailoutbox,
     settings,
     django_capture_on_commit_callbacks,
     language,
@@ -107,20 +110,55 @@ def test_a_secret_leaks_nowhere_during_a_whole_journey(
                 reverse("offboarding:handover_export", args=[case.pk]),
                 {"passphrase": PASSPHRASE, "passphrase_again": PASSPHRASE},
             )
-        document = Document.objects.get(case=case)
+        document = Document.objects.get(case=case, kind=Document.Kind.HANDOVER, version=1)
         assert document.status == Document.Status.QUEUED
         assert published, "the render was not sent to the broker"
+
+        # The handover room: the link and the code are secrets of their own.
+        client.post(
+            reverse("offboarding:instructions", args=[case.pk]),
+            {"takeover_instructions": "Change the password."},
+        )
+        client.post(reverse("offboarding:handover_done", args=[case.pk]))
+        contact = ContactFactory(client=acme, receives_handover=True)
+        with django_capture_on_commit_callbacks(execute=True):
+            opened = client.post(
+                reverse("offboarding:room", args=[case.pk]),
+                {
+                    "recipients": [contact.pk],
+                    "days": "14",
+                    "include_logins": "on",
+                    "language": language,
+                },
+            )
+        code = re.search(r"data-access-code>([0-9 ]+)<", opened.content.decode()).group(1)
+        path = re.search(r"(/handover/[A-Za-z0-9_-]{40,}/)", mailoutbox[-1].body).group(1)
+        room = HandoverRoom.objects.get(case=case)
+        from offboarding.pipeline import document_render
+
+        document_render(document_id=room.handover_id)  # the worker would, later
+        visitor = DjangoClient()
+        visitor.post(path, {"code": code})
+        login = room.logins.get()
+        shown = visitor.post(reverse("room:reveal", args=[login.pk]))
+        assert SECRET in shown.content.decode()  # shown to the client, once asked
+        with django_capture_on_commit_callbacks(execute=True):
+            visitor.post(reverse("room:acknowledge"), {"name": contact.name, "confirmed": "on"})
+        assert room.events.filter(kind="acknowledged").exists()
+        room_canaries = (path.split("/")[2], code, code.replace(" ", ""))
     finally:
         celery_app.conf.task_always_eager = True
         celery_app.conf.broker_url = previous_broker
 
     logs = "\n".join(record.getMessage() for record in caplog.records)
     assert logs, "nothing was logged: the check below would prove nothing"
-    for canary in (SECRET, PASSPHRASE):
+    for canary in (SECRET, PASSPHRASE, *room_canaries):
         assert canary not in raw_database_text()
         assert canary not in logs
         assert all(canary not in message for message in published)
-    assert str(document.pk) in published[-1]  # the message carries the id, nothing else
+    # Each message carries a document's id, nothing else: the export's first.
+    assert [json.loads(m)["body"][0] for m in published][0] == [document.pk]
+    assert all(isinstance(arg, int) for m in published for arg in json.loads(m)["body"][0])
 
     # The worker renders it later; the passphrase is gone from the row afterwards.
     from offboarding.pipeline import document_render

@@ -38,7 +38,13 @@ def _codes_page(request, case: Offboarding, issued, *, title: str):
     response = render(
         request,
         "offboarding/room_codes.html",
-        {"case": case, "client": case.client, "issued": issued, "title": title},
+        {
+            "case": case,
+            "client": case.client,
+            "issued": issued,
+            "title": title,
+            "steps": case_steps(case),
+        },
     )
     response["Cache-Control"] = "no-store, private"
     return response

@@ -44,7 +44,15 @@ RUN_AXE = """async (tags) => {
 }"""
 
 CLIENT_TABS = ("overview", "contracts", "payments", "incidents", "repair_attempts", "timeline")
-STEP_PATHS = ("contract-review", "deliverables", "call", "call/outcome", "handover", "close-out")
+STEP_PATHS = (
+    "contract-review",
+    "deliverables",
+    "call",
+    "call/outcome",
+    "handover",
+    "close-out",
+    "room",
+)
 
 
 def axe_violations(page) -> list[dict]:
