@@ -107,7 +107,7 @@ def _copperleaf_room(*, case: Offboarding, lead: User) -> None:
         recipient=recipient,
         name=rosa.name,
         role=rosa.role,
-        comment="All received, thank you. The newsletter password follows next week.",
+        comment="All received, thank you. I change the website password this week.",
         confirmed=True,
     )
     room_revoke(actor=lead, case=case)

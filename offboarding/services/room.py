@@ -439,8 +439,9 @@ def room_recipient_reissue(*, actor: User, case: Offboarding, recipient_id: int)
 
 def room_secrets_destroy(*, actor: User, case: Offboarding) -> int:
     """Once the room is closed or expired, the client's secrets are no longer needed for
-    the handover: erase every password and recovery note of the case. The audit keeps
-    that they existed and when they were destroyed. Returns how many were erased."""
+    the handover: erase every password and recovery note of the case, and the file of
+    every handover version that printed them. The audit keeps that they existed and when
+    they were destroyed. Returns how many logins were erased."""
     with transaction.atomic():
         case = lock(case)
         permissions.RUN_STEPS.check(actor, case)
@@ -454,6 +455,26 @@ def room_secrets_destroy(*, actor: User, case: Offboarding) -> int:
             credential.secret = ""
             credential.recovery_note = ""
             credential.save(update_fields=["secret", "recovery_note"])
+        # A handover exported with its secrets printed holds them too: its file goes, the
+        # row (version, size, SHA-256) stays as the record that it existed.
+        printed = list(
+            case.documents.select_for_update()
+            .filter(kind=Document.Kind.HANDOVER, omit_secrets=False)
+            .exclude(file="")
+        )
+        for document in printed:
+            name, storage = document.file.name, document.file.storage
+            document.file = ""
+            document.save(update_fields=["file"])
+            transaction.on_commit(lambda name=name, storage=storage: storage.delete(name))
+            audit(
+                actor,
+                case,
+                AuditEvent.Action.UPDATED,
+                gettext_noop("%(kind_label)s v%(version)s erased: it held the client's secrets"),
+                {"kind_label": Document.Kind(document.kind).label, "version": document.version},
+                obj=document,
+            )
         now = timezone.now()
         for room in rooms:
             if room.secrets_destroyed_at is None:

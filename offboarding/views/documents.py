@@ -188,8 +188,8 @@ def document_download(request, pk: int, document_pk: int):
     case = case_for_user(request.user, pk)
     document = get_object_or_404(case.documents.select_related("case__client"), pk=document_pk)
     permissions.DOWNLOAD_DOCUMENTS.check(request.user, case)
-    if document.status != Document.Status.READY:
-        raise Http404("This document is not ready.")
+    if document.status != Document.Status.READY or not document.file:
+        raise Http404("This document is not ready, or was erased with the client's secrets.")
     services.document_download(actor=request.user, document=document, request=request)
     response = private_file_response(
         ContentFile(document.read_pdf()),

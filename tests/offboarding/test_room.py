@@ -538,12 +538,28 @@ def test_extend_within_the_limit(opened, lead):
 
 
 @pytest.mark.django_db
-def test_secrets_are_destroyed_only_after_the_room_and_the_audit_keeps_it(opened, lead):
+def test_secrets_are_destroyed_only_after_the_room_and_the_audit_keeps_it(
+    opened, lead, cases, django_capture_on_commit_callbacks
+):
     room, path, code = opened
+    printed = cases.export_handover(room.case)  # an earlier export, passwords printed
+    stored = printed.file.name
     with pytest.raises(Refused, match="still open"):
         room_services.room_secrets_destroy(actor=lead, case=room.case)
     room_services.room_revoke(actor=lead, case=room.case)
-    assert room_services.room_secrets_destroy(actor=lead, case=room.case) == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        assert room_services.room_secrets_destroy(actor=lead, case=room.case) == 2
+    printed.refresh_from_db()
+    assert printed.file.name == "" and printed.sha256  # the record stays, not the file
+    assert not printed.file.storage.exists(stored)
+    assert room.handover.file.storage.exists(room.handover.file.name)  # it printed none
+    lead_browser = Browser()
+    lead_browser.force_login(lead)
+    url = reverse("offboarding:document_download", args=[room.case_id, printed.pk])
+    assert lead_browser.get(url).status_code == 404
+    assert AuditEvent.objects.filter(
+        summary=f"Handover v{printed.version} erased: it held the client's secrets"
+    ).exists()
     assert not any(c.secret or c.recovery_note for c in Credential.objects.all())
     assert HandoverRoom.objects.get(pk=room.pk).secrets_destroyed_at is not None
     event = AuditEvent.objects.filter(summary__startswith="Client secrets destroyed").get()
@@ -633,3 +649,36 @@ def test_origin_null_is_accepted_only_from_the_room_itself(opened, settings):
     assert post(path, HTTP_SEC_FETCH_SITE="same-origin").status_code == 302
     assert post(path, HTTP_SEC_FETCH_SITE="cross-site").status_code == 403
     assert post(reverse("login"), HTTP_SEC_FETCH_SITE="same-origin").status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_room_and_its_status_cost_the_same_queries_for_forty_logins(
+    room_case, lead, contact, mailoutbox, django_capture_on_commit_callbacks
+):
+    """An account lead hands over forty logins: neither the client's page nor the lead's
+    live status asks the database once per login."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def counts(n_extra: int) -> tuple[int, int]:
+        for i in range(n_extra):
+            services.credential_save(
+                actor=lead, case=room_case, system=f"Tool {i:02d}", username="u", secret="s"
+            )
+        services.handover_complete(actor=lead, case=room_case)
+        with django_capture_on_commit_callbacks(execute=True):
+            room, issued = room_services.room_open(actor=lead, case=room_case, contacts=[contact])
+        browser = enter(LINK.search(mailoutbox[-1].body).group(1), issued[0].code)
+        for login in room.logins.all()[:3]:
+            browser.post(reverse("room:reveal", args=[login.pk]))
+        lead_browser = Browser()
+        lead_browser.force_login(lead)
+        with CaptureQueriesContext(connection) as inside:
+            assert browser.get(reverse("room:inside")).status_code == 200
+        with CaptureQueriesContext(connection) as panel:
+            lead_browser.get(reverse("offboarding:room_panel", args=[room_case.pk]))
+        return len(inside), len(panel)
+
+    few = counts(0)
+    many = counts(38)
+    assert many == few, f"queries with 2 logins {few}, with 40 {many}"
