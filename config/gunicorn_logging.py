@@ -12,7 +12,8 @@ from agency.logging import TOKEN_PATH
 class RedactingLogger(Logger):
     def atoms(self, resp, req, environ, request_time):
         atoms = super().atoms(resp, req, environ, request_time)
-        for key in ("r", "U", "{raw_uri}e", "{path_info}e"):
+        # The request line and path, and the Referer (a page at a link's own address).
+        for key in ("r", "U", "f", "{raw_uri}e", "{path_info}e", "{referer}i"):
             if isinstance(atoms.get(key), str):
                 atoms[key] = TOKEN_PATH.sub("/handover/…/", atoms[key])
         return atoms

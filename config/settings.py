@@ -282,13 +282,18 @@ AGENCY_NAME = env.str("AGENCY_NAME", default="Northwind Digital")
 AGENCY_LOGO = env.str("AGENCY_LOGO", default="img/logo.svg")
 # The address people use to reach Clean Break, for links in e-mails. Set it in production;
 # unset (or empty) it is the development server's, on PORT as `make run` serves it.
+# Required in production: a client's handover link has no other way to reach them.
 SITE_URL = (
-    env.str("CLEANBREAK_SITE_URL", default="")
+    _required_in_production("CLEANBREAK_SITE_URL", env.str("CLEANBREAK_SITE_URL", default=""))
     or f"http://127.0.0.1:{env.int('PORT', default=8000)}"
 ).rstrip("/")
+# A mail server that does not answer must not hold a request (opening a handover room
+# sends its links while the lead waits): give up after this many seconds.
+EMAIL_TIMEOUT = env.int("DJANGO_EMAIL_TIMEOUT", default=10)
 
 # --- The handover room (offboarding.services.room) ---------------------------------------
-# How long a room stays open by default, and at most (extensions included).
+# How long a room stays open by default, and at most (counted from the day it is opened
+# or extended).
 CLEANBREAK_ROOM_DAYS = env.int("CLEANBREAK_ROOM_DAYS", default=14)
 CLEANBREAK_ROOM_MAX_DAYS = env.int("CLEANBREAK_ROOM_MAX_DAYS", default=30)
 if not 1 <= CLEANBREAK_ROOM_DAYS <= CLEANBREAK_ROOM_MAX_DAYS:
@@ -352,11 +357,20 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Django's own console handler (debug only) would print before the redaction:
+        # its records go to the root's handler instead.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
         # WeasyPrint reports every layout step at INFO; only its warnings matter here.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
         # Django logs the path of every 4xx answer: a room's path is redacted at the source.
         "django.request": {"filters": ["room_tokens"]},
-        "django.server": {"filters": ["room_tokens"]},
+        "django.security.csrf": {"filters": ["room_tokens"]},
+        "django.server": {
+            "handlers": ["console"],
+            "filters": ["room_tokens"],
+            "level": "INFO",
+            "propagate": False,
+        },
     },
 }

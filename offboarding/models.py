@@ -686,7 +686,10 @@ class RoomMiss(models.Model):
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        indexes = [models.Index(fields=["ip_address", "at"], name="room_miss_idx")]
+        indexes = [
+            models.Index(fields=["ip_address", "at"], name="room_miss_idx"),
+            models.Index(fields=["at"], name="room_miss_at_idx"),  # the clean-up
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.ip_address}"

@@ -13,8 +13,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import ipaddress
 import logging
 import secrets
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -75,7 +77,9 @@ def _new_code() -> str:
 
 
 def normalise_code(typed: str) -> str:
-    return "".join(ch for ch in typed if ch.isdigit())
+    """The digits typed, whatever the keyboard: a full-width "４" or an Arabic-Indic digit
+    is the digit it stands for; spaces and dashes are ignored."""
+    return "".join(str(unicodedata.decimal(ch)) for ch in typed if ch.isdecimal())
 
 
 def recipient_by_token(token: str) -> RoomRecipient | None:
@@ -106,16 +110,36 @@ def room_usable(room: HandoverRoom) -> bool:
 # --- Rate limit by address ----------------------------------------------------------------
 
 
+def _address_key(request) -> str | None:
+    """Who is counted: the client's address, or for IPv6 its /64 network (one line's
+    addresses are all the same person). None when the request has no usable address."""
+    address = client_address(request)
+    if address is None:
+        return None
+    parsed = ipaddress.ip_address(address)
+    if parsed.version == 6 and parsed.ipv4_mapped is None:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False).network_address)
+    return address
+
+
 def address_blocked(request) -> bool:
-    """Too many wrong codes or dead links from this address in the last quarter hour."""
+    """Too many wrong codes or dead links from this address in the last quarter hour. A
+    request without a usable address is not counted (one shared counter for all of them
+    would let anyone close the room to everyone); the per-link lockout still holds."""
+    key = _address_key(request)
+    if key is None:
+        return False
     since = timezone.now() - MISS_WINDOW
-    misses = RoomMiss.objects.filter(ip_address=client_address(request), at__gte=since)
+    misses = RoomMiss.objects.filter(ip_address=key, at__gte=since)
     return misses.count() >= settings.CLEANBREAK_ROOM_ADDRESS_LIMIT
 
 
 def miss_record(request) -> None:
-    RoomMiss.objects.create(ip_address=client_address(request))
-    # Old misses say nothing any more: keep the table small.
+    key = _address_key(request)
+    if key is None:
+        return
+    RoomMiss.objects.create(ip_address=key)
+    # Old misses say nothing any more: keep the table small (indexed on the time).
     RoomMiss.objects.filter(at__lt=timezone.now() - 4 * MISS_WINDOW).delete()
 
 
@@ -270,16 +294,30 @@ def _room_link(token: str) -> str:
 
 
 def _send_links(links: list[tuple[int, str, str]]) -> None:
+    """Each recipient's link on its own: one that fails is recorded for the lead (who can
+    send a new one) and the others still go."""
     for recipient_id, token, code in links:
         recipient = RoomRecipient.objects.select_related("room__case__client__account_lead").get(
             pk=recipient_id
         )
-        _send_link(recipient, token, code)
+        try:
+            _send_link(recipient, token, code)
+        except Exception as error:  # SMTP refused, DNS, timeout (EMAIL_TIMEOUT), a bug
+            logger.warning("Handover room: the link for recipient %s was not sent", recipient.pk)
+            RoomRecipient.objects.filter(pk=recipient.pk).update(
+                send_error=type(error).__name__[:300]
+            )
+            _event(recipient.room, E.SEND_FAILED, recipient=recipient)
+        else:
+            RoomRecipient.objects.filter(pk=recipient.pk).update(
+                sent_at=timezone.now(), send_error=""
+            )
+            _event(recipient.room, E.SENT, recipient=recipient)
 
 
 def _send_link(recipient: RoomRecipient, token: str, code: str) -> None:
     """The personal link (and, if the agency chose so, the code in a message of its own),
-    in the room's language. A failure is recorded for the lead, never the link itself."""
+    in the room's language. Raises when the mail server refuses."""
     room = recipient.room
     client = room.case.client
     lead = client.account_lead
@@ -324,22 +362,14 @@ def _send_link(recipient: RoomRecipient, token: str, code: str) -> None:
                     + f"{lead.display_name}, {settings.AGENCY_NAME}",
                 )
             )
-    try:
-        for subject, body in messages:
-            send_mail(
-                subject=subject,
-                message=body,
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                recipient_list=[recipient.email],
-                fail_silently=False,
-            )
-    except Exception as error:  # SMTP refused, DNS, timeout: the lead sees it and resends
-        logger.warning("Handover room: the link for recipient %s was not sent", recipient.pk)
-        RoomRecipient.objects.filter(pk=recipient.pk).update(send_error=type(error).__name__[:300])
-        _event(recipient.room, E.SEND_FAILED, recipient=recipient)
-        return
-    RoomRecipient.objects.filter(pk=recipient.pk).update(sent_at=timezone.now(), send_error="")
-    _event(recipient.room, E.SENT, recipient=recipient)
+    for subject, body in messages:
+        send_mail(
+            subject=subject,
+            message=body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[recipient.email],
+            fail_silently=False,
+        )
 
 
 def _lead_room(actor: User, case: Offboarding) -> HandoverRoom:
@@ -511,8 +541,9 @@ def room_enter(*, recipient: RoomRecipient, code: str, request=None) -> bool:
     """Check the access code. A wrong one counts against the link (and the address); the
     last allowed wrong one locks the link and tells the lead."""
     with transaction.atomic():
+        # Only the recipient's row is locked (not the room, case or lead joined to it).
         recipient = (
-            RoomRecipient.objects.select_for_update()
+            RoomRecipient.objects.select_for_update(of=("self",))
             .select_related("room__case__client__account_lead")
             .get(pk=recipient.pk)
         )
@@ -522,7 +553,9 @@ def room_enter(*, recipient: RoomRecipient, code: str, request=None) -> bool:
             first = recipient.opened_at is None
             if first:
                 recipient.opened_at = timezone.now()
-                recipient.save(update_fields=["opened_at"])
+            # A right code forgives earlier typos: the lockout counts wrong codes in a row.
+            recipient.failed_attempts = 0
+            recipient.save(update_fields=["opened_at", "failed_attempts"])
             _event(recipient.room, E.ENTERED, recipient=recipient, request=request)
             if first:
                 _client_audit(
@@ -707,6 +740,11 @@ def room_acknowledge(
         existing = Receipt.objects.filter(room=room).first()
         if existing is not None:
             return existing
+        # Checked again under the lock: the lead may have closed the room or the link.
+        recipient = RoomRecipient.objects.select_for_update().get(pk=recipient.pk)
+        recipient.room = room
+        if not room_usable(room) or not recipient.can_enter:
+            raise Refused(_("This handover is no longer open: contact the agency."))
         handover = Document.objects.get(pk=room.handover_id)
         if handover.status != Document.Status.READY:
             raise Refused(

@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from agency.errors import Refused
+from agency.once import AlreadySubmitted, already_submitted, once, remember
 
 from .. import permissions
 from ..forms import RoomExtendForm, RoomOpenForm
@@ -33,8 +34,8 @@ def _room_url(case: Offboarding) -> str:
 
 
 def _codes_page(request, case: Offboarding, issued, *, title: str):
-    """The access codes, shown this once: the page is not stored and cannot be reloaded
-    into a second copy (a reload would post again, which opens nothing twice)."""
+    """The access codes, shown this once: the page is not stored, and a reload (the same
+    form sent again, see agency.once) opens nothing twice and shows no code again."""
     response = render(
         request,
         "offboarding/room_codes.html",
@@ -58,15 +59,21 @@ def room(request, pk: int):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                opened, issued = services.room_open(
-                    actor=request.user,
-                    case=case,
-                    contacts=data["recipients"],
-                    days=data["days"],
-                    include_logins=data["include_logins"],
-                    left_out=data["left_out"],
-                    language=data["language"],
-                )
+                # Sent again (a reload of the codes page), it opens nothing a second time:
+                # the links already sent and the codes already told stay valid.
+                with once(request) as submitted:
+                    opened, issued = services.room_open(
+                        actor=request.user,
+                        case=case,
+                        contacts=data["recipients"],
+                        days=data["days"],
+                        include_logins=data["include_logins"],
+                        left_out=data["left_out"],
+                        language=data["language"],
+                    )
+                    remember(submitted, _room_url(case))
+            except AlreadySubmitted as first:
+                return already_submitted(request, first)
             except Refused as error:
                 form.add_error(None, error.message)
             else:
@@ -154,9 +161,13 @@ def recipient_reissue(request, pk: int, recipient_pk: int):
     case = _lead_case(request, pk)
     _recipient_of(case, recipient_pk)
     try:
-        issued = services.room_recipient_reissue(
-            actor=request.user, case=case, recipient_id=recipient_pk
-        )
+        with once(request) as submitted:
+            issued = services.room_recipient_reissue(
+                actor=request.user, case=case, recipient_id=recipient_pk
+            )
+            remember(submitted, _room_url(case))
+    except AlreadySubmitted as first:
+        return already_submitted(request, first)
     except Refused as error:
         messages.error(request, error.message)
         return redirect(_room_url(case))

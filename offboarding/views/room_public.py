@@ -79,7 +79,10 @@ class AcknowledgeForm(forms.Form):
         )
     )
     comment = forms.CharField(
-        label=_("Comment (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Comment (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 

@@ -11,6 +11,7 @@ PRODUCTION = {
     "DJANGO_SECRET_KEY": "k8#Vq2!pLz7@wR4^tY9&uI1*oP6(aS3)dF5-gH0_jK2+lZ8=xC4",
     "DJANGO_ALLOWED_HOSTS": "cleanbreak.example.com",
     "CLEANBREAK_ENCRYPTION_KEYS": "bZtPq0nLx3b8Gm2yF4q5Cw7Zr1uV9sK6hJ0aD3eT8Yk=",
+    "CLEANBREAK_SITE_URL": "https://cleanbreak.example.com",
 }
 
 
@@ -18,7 +19,7 @@ def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     base = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("DJANGO_", "CLEANBREAK_ENCRYPTION"))
+        if not k.startswith(("DJANGO_", "CLEANBREAK_ENCRYPTION", "CLEANBREAK_SITE_URL"))
     }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -51,6 +52,14 @@ def test_missing_encryption_keys_stop_start_up_and_name_them():
     result = manage("check", **env)
     assert result.returncode != 0
     assert "CLEANBREAK_ENCRYPTION_KEYS must be set" in result.stderr
+
+
+def test_missing_site_url_stops_start_up_and_names_it():
+    """Links in e-mails (a client's handover link above all) need the public address."""
+    env = {k: v for k, v in PRODUCTION.items() if k != "CLEANBREAK_SITE_URL"}
+    result = manage("check", **env)
+    assert result.returncode != 0
+    assert "CLEANBREAK_SITE_URL must be set" in result.stderr
 
 
 def test_deploy_checks_pass_with_production_settings():

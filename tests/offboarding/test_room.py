@@ -682,3 +682,101 @@ def test_the_room_and_its_status_cost_the_same_queries_for_forty_logins(
     few = counts(0)
     many = counts(38)
     assert many == few, f"queries with 2 logins {few}, with 40 {many}"
+
+
+# --- What a review found --------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_right_code_forgives_earlier_typos(opened, settings):
+    room, path, code = opened
+    browser = Browser()
+    for _ in range(settings.CLEANBREAK_ROOM_CODE_ATTEMPTS - 1):
+        browser.post(path, {"code": "1" if code[0] != "1" else "2"})
+    enter(path, code)
+    assert room.recipients.get().failed_attempts == 0
+    browser.post(path, {"code": "1" if code[0] != "1" else "2"})
+    assert room.recipients.get().locked_at is None
+
+
+@pytest.mark.django_db
+def test_digits_from_any_keyboard_are_the_digits_they_stand_for(opened):
+    _, path, code = opened
+    full_width = "".join(chr(0xFF10 + int(d)) if d.isdigit() else d for d in code)
+    arabic_indic = "".join(chr(0x0660 + int(d)) if d.isdigit() else d for d in code)
+    enter(path, full_width)
+    enter(path, arabic_indic)
+
+
+@pytest.mark.django_db
+def test_ipv6_addresses_of_one_network_share_a_limit_and_no_address_shares_none(opened, settings):
+    settings.CLEANBREAK_ROOM_ADDRESS_LIMIT = 2
+    _, path, code = opened
+    for host in ("2001:db8:1:2::10", "2001:db8:1:2::99"):
+        Browser(REMOTE_ADDR=host).get(f"/handover/{secrets.token_urlsafe(32)}/")
+    assert Browser(REMOTE_ADDR="2001:db8:1:2::7").post(path, {"code": code}).status_code == 429
+    assert Browser(REMOTE_ADDR="2001:db8:1:3::7").post(path, {"code": code}).status_code == 302
+    # Requests without a usable address are not counted together.
+    for _ in range(3):
+        Browser(REMOTE_ADDR="").get(f"/handover/{secrets.token_urlsafe(32)}/")
+    assert Browser(REMOTE_ADDR="").post(path, {"code": code}).status_code == 302
+
+
+@pytest.mark.django_db
+def test_the_open_form_sent_twice_opens_one_room_and_sends_one_link(
+    room_case, lead, contact, mailoutbox, django_capture_on_commit_callbacks
+):
+    browser = Browser()
+    browser.force_login(lead)
+    url = reverse("offboarding:room", args=[room_case.pk])
+    token = re.search(r'name="form_once" value="([0-9a-f]{32})"', html(browser.get(url))).group(1)
+    data = {"recipients": [contact.pk], "days": 14, "include_logins": "on", "language": "en-gb"}
+    with django_capture_on_commit_callbacks(execute=True):
+        first = browser.post(url, {**data, "form_once": token})
+        again = browser.post(url, {**data, "form_once": token})
+    assert first.status_code == 200 and "data-access-code" in html(first)
+    assert again.status_code == 302  # back to the room's page, no second set of codes
+    assert HandoverRoom.objects.count() == 1 and len(mailoutbox) == 1
+
+
+@pytest.mark.django_db
+def test_a_receipt_needs_the_room_still_open(opened, lead):
+    room, path, code = opened
+    recipient = room.recipients.get()
+    recipient.room.handover.refresh_from_db()
+    room_services.room_revoke(actor=lead, case=room.case)
+    with pytest.raises(Refused, match="no longer open"):
+        room_services.room_acknowledge(recipient=recipient, name="Olga", confirmed=True)
+    assert not Receipt.objects.exists()
+
+
+class BouncingBackend:
+    """A mail server that refuses one address (and only that one)."""
+
+    def __init__(self, *args, **kwargs):
+        from django.core.mail.backends.locmem import EmailBackend
+
+        self.inner = EmailBackend(*args, **kwargs)
+
+    def send_messages(self, messages):
+        if any("bounce" in address for m in messages for address in m.to):
+            raise ConnectionRefusedError("refused")
+        return self.inner.send_messages(messages)
+
+
+@pytest.mark.django_db
+def test_a_link_the_mail_server_refuses_is_shown_to_the_lead_and_the_others_still_go(
+    room_case, lead, acme, contact, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "tests.offboarding.test_room.BouncingBackend"
+    bouncing = ContactFactory(client=acme, name="Bo Unce", email="bounce@acme.example")
+    with django_capture_on_commit_callbacks(execute=True):
+        room, _ = room_services.room_open(actor=lead, case=room_case, contacts=[bouncing, contact])
+    assert [m.to for m in mailoutbox] == [[contact.email]]
+    failed = room.recipients.get(name="Bo Unce")
+    assert failed.sent_at is None and failed.send_error == "ConnectionRefusedError"
+    assert room.recipients.get(name="Olga Office").sent_at is not None
+    lead_browser = Browser()
+    lead_browser.force_login(lead)
+    panel = html(lead_browser.get(reverse("offboarding:room_panel", args=[room_case.pk])))
+    assert "Not sent: send a new link" in panel
