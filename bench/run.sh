@@ -18,6 +18,7 @@ run() {  # name, command...
 }
 
 run render env DJANGO_DEBUG=true "$PY" bench/render.py
+run room env DJANGO_DEBUG=true "$PY" bench/room.py
 run load "$PY" bench/load.py $LOAD_ARGS
 run documents "$PY" bench/documents.py
 
@@ -35,7 +36,7 @@ db_version=$(psql -h 127.0.0.1 -U postgres -Atc 'show server_version' 2>/dev/nul
   echo "| load average at the end | $(cut -d' ' -f1-3 /proc/loadavg) |"
   echo "| software | $("$PY" --version 2>&1), Django $("$PY" -c 'import django; print(django.get_version())'), WeasyPrint $("$PY" -c 'import weasyprint; print(weasyprint.__version__)'), PostgreSQL $db_version |"
   echo "| database | ${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/cleanbreak_volume} (load); a throwaway SQLite file (render) |"
-  for name in render load documents; do
+  for name in render room load documents; do
     echo
     echo "## $name (exit status $(cat "$tmp/$name.rc"))"
     echo
@@ -45,6 +46,6 @@ db_version=$(psql -h 127.0.0.1 -U postgres -Atc 'show server_version' 2>/dev/nul
   done
 } > "$OUT"
 echo "Figures written to $OUT" >&2
-for name in render load documents; do
+for name in render room load documents; do
   [ "$(cat "$tmp/$name.rc")" = 0 ] || exit 1
 done
