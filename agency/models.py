@@ -162,3 +162,15 @@ class SubmittedForm(models.Model):
 
     def __str__(self) -> str:
         return self.token
+
+
+class CalendarToken(models.Model):
+    """A person's private calendar feed: the secret part of its address, kept only as a
+    SHA-256. Revoking deletes it; a new one replaces the old (whose address then fails)."""
+
+    user = models.OneToOneField("agency.User", on_delete=models.CASCADE, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Calendar feed of {self.user}"

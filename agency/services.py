@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_noop
 
 from .formatting import shown_param, stored_param
-from .logging import TOKEN_PATH
-from .models import AuditEvent, User
+from .logging import redact
+from .models import AuditEvent, CalendarToken, User
 from .net import client_address
 
 
@@ -102,8 +106,8 @@ def refusal_record(
     shares (the configured cache is per process).
     """
     message = gettext_noop("Refused %(method)s %(path)s")
-    # A handover room's link holds its token in the path: never kept (agency.logging).
-    args = {"method": request.method, "path": TOKEN_PATH.sub("/handover/…/", request.path)[:200]}
+    # A handover room's link and a calendar feed hold a token in the path: never kept.
+    args = {"method": request.method, "path": redact(request.path)[:200]}
     summary = message % args
     actor = actor if actor is not None and actor.pk else None
     recent = AuditEvent.objects.filter(
@@ -146,3 +150,46 @@ def user_set_language(*, actor: User, language: str) -> User:
         actor.language = language
         actor.save(update_fields=["language"])
     return actor
+
+
+def calendar_token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def calendar_feed_issue(*, actor: User) -> str:
+    """A new private calendar feed address for this person (the old one stops working).
+    Returns the token, which is kept only as its hash: shown once."""
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        CalendarToken.objects.filter(user=actor).delete()
+        CalendarToken.objects.create(user=actor, token_hash=calendar_token_hash(token))
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.CREATED,
+            summary=gettext_noop("Calendar feed address created"),
+        )
+    return token
+
+
+def calendar_feed_revoke(*, actor: User) -> bool:
+    """The feed's address stops working at once. Returns whether there was one."""
+    with transaction.atomic():
+        deleted, _ = CalendarToken.objects.filter(user=actor).delete()
+        if deleted:
+            audit_record(
+                actor=actor,
+                action=AuditEvent.Action.UPDATED,
+                summary=gettext_noop("Calendar feed address revoked"),
+            )
+    return bool(deleted)
+
+
+def calendar_feed_user(token: str) -> User | None:
+    """The active person whose feed this token opens, or None."""
+    if not token or len(token) > 100:
+        return None
+    digest = calendar_token_hash(token)
+    found = CalendarToken.objects.select_related("user").filter(token_hash=digest).first()
+    if found is None or not hmac.compare_digest(found.token_hash, digest):
+        return None
+    return found.user if found.user.is_active else None

@@ -1,13 +1,18 @@
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import health
-from .services import user_set_language
+from .models import CalendarToken
+from .services import calendar_feed_issue, calendar_feed_revoke, user_set_language
 
 
 @login_not_required
@@ -47,3 +52,21 @@ def language_switch(request):
         httponly=True,
     )
     return response
+
+
+@require_http_methods(["GET", "POST"])
+def calendar_settings(request):
+    """The person's private calendar feed: create its address (shown once), replace it
+    or revoke it."""
+    has_feed = CalendarToken.objects.filter(user=request.user).exists()
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            if calendar_feed_revoke(actor=request.user):
+                messages.success(request, _("The calendar address is revoked: it no longer works."))
+            return redirect("calendar_feed")
+        token = calendar_feed_issue(actor=request.user)
+        url = f"{settings.SITE_URL}{reverse('feed:ics', args=[token])}"
+        response = render(request, "registration/calendar.html", {"has_feed": True, "new_url": url})
+        response["Cache-Control"] = "no-store, private"
+        return response
+    return render(request, "registration/calendar.html", {"has_feed": has_feed})

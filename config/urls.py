@@ -14,6 +14,7 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/language/", agency_views.language_switch, name="language_switch"),
+    path("accounts/calendar/", agency_views.calendar_settings, name="calendar_feed"),
     path(
         "accounts/password/",
         auth_views.PasswordChangeView.as_view(),
@@ -29,5 +30,7 @@ urlpatterns = [
     path("", include("offboarding.urls")),
     # The handover room: the client's pages, without login.
     path("", include("offboarding.room_urls")),
+    # A person's calendar feed, for calendar applications (the token opens it).
+    path("", include("offboarding.feed_urls")),
 ]
 # MEDIA_ROOT is deliberately not routed: private files are served by permission-checked views.

@@ -12,6 +12,7 @@ import datetime as dt
 
 import icalendar
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -54,4 +55,36 @@ def call_ics(call) -> str:
     if call.location:
         event.add("location", _text(call.location))
     calendar.add_component(event)
+    return calendar.to_ical().decode("utf-8")
+
+
+def dates_ics(dates, *, site_url: str) -> str:
+    """A person's calendar feed: one event per date of their cases (the call at its time,
+    the others all day). Only the client's name and what the date is: nothing internal."""
+    calendar = icalendar.Calendar()
+    calendar.add("version", "2.0")
+    calendar.add("prodid", "-//Clean Break//Offboarding dates//EN")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    # Translators: the name of a person's calendar feed in their calendar application.
+    calendar.add("x-wr-calname", _("Clean Break: offboarding dates"))
+    agency = settings.AGENCY_NAME.replace(" ", "-").lower()
+    stamp = timezone.now().astimezone(dt.UTC)
+    for date in dates:
+        case = date.case
+        event = icalendar.Event()
+        event.add("uid", f"cleanbreak-{date.kind}-{case.pk}@{agency}")
+        event.add("dtstamp", stamp)
+        if date.at is not None:
+            duration = dt.timedelta(minutes=case.call.duration_minutes)
+            event.add("dtstart", date.at.astimezone(dt.UTC))
+            event.add("dtend", (date.at + duration).astimezone(dt.UTC))
+        else:
+            event.add("dtstart", date.day)
+            event.add("dtend", date.day + dt.timedelta(days=1))
+        # Translators: a calendar event's title, e.g. "Termination call: Acme Rockets".
+        title = _("%(what)s: %(client)s") % {"what": date.label, "client": case.client.name}
+        event.add("summary", _text(title))
+        event.add("url", f"{site_url}{reverse('offboarding:detail', args=[case.pk])}")
+        calendar.add_component(event)
     return calendar.to_ical().decode("utf-8")

@@ -225,3 +225,58 @@ def room_status(case: Offboarding) -> RoomStatus | None:
         changed_count=sum(1 for login in logins if login.changed_at),
         secrets_left=sum(1 for c in case.credentials.all() if c.secret or c.recovery_note),
     )
+
+
+# --- The dates of a person's cases: the dashboard's "Coming up" and the calendar feed -------
+
+
+@dataclass(frozen=True)
+class CaseDate:
+    case: Offboarding
+    kind: str  # "notice", "call" or "end"
+    day: dt.date
+    at: dt.datetime | None = None  # the call's start, in the agency's time zone
+    overdue: bool = False
+
+    @property
+    def label(self) -> str:
+        return {
+            "notice": _("Last day to give notice"),
+            "call": _("Termination call"),
+            "end": _("Collaboration ends"),
+        }[self.kind]
+
+
+def case_dates(user: User, *, first: dt.date, last: dt.date) -> list[CaseDate]:
+    """The dates of the approved and running cases this person may see, between `first`
+    and `last`: the last day to give notice, the termination call, the effective end.
+    Overdue ones (a call still not held, an end passed while the case is open) first,
+    then by day. One query."""
+    cases = (
+        cases_for_user(user)
+        .filter(status__in=Offboarding.WORKING_STATES)
+        .select_related("client", "review", "call")
+    )
+    today = timezone.localdate()
+    found: list[CaseDate] = []
+    for case in cases:
+        review, call = case.contract_review, case.call_plan
+        if review and review.notice_deadline and first <= review.notice_deadline <= last:
+            found.append(CaseDate(case, "notice", review.notice_deadline))
+        if call and call.held == call.Held.PLANNED:
+            start = timezone.localtime(call.scheduled_at)
+            if first <= start.date() <= last:
+                found.append(CaseDate(case, "call", start.date(), start, start.date() < today))
+        if review and first <= review.effective_end <= last:
+            found.append(
+                CaseDate(case, "end", review.effective_end, None, review.effective_end < today)
+            )
+    return sorted(
+        found,
+        key=lambda d: (
+            not d.overdue,
+            d.day,
+            d.at or dt.datetime.min.replace(tzinfo=dt.UTC),
+            d.case.pk,
+        ),
+    )

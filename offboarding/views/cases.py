@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -24,6 +26,7 @@ from ..models import Offboarding
 from ..progress import next_step
 from ..selectors import (
     awaiting_decision,
+    case_dates,
     case_for_user,
     case_steps,
     case_timeline,
@@ -69,8 +72,24 @@ def dashboard(request):
             ],
             "open_count": open_cases.count(),
             "now": timezone.now(),
+            "coming_up": coming_up(request.user),
         },
     )
+
+
+COMING_UP_DAYS = 30
+COMING_UP_SHOWN = 10
+
+
+def coming_up(user) -> list:
+    """The person's dates in the next 30 days, and those overdue, overdue first."""
+    today = timezone.localdate()
+    dates = case_dates(
+        user,
+        first=today - dt.timedelta(days=COMING_UP_DAYS),
+        last=today + dt.timedelta(days=COMING_UP_DAYS),
+    )
+    return [d for d in dates if d.overdue or d.day >= today][:COMING_UP_SHOWN]
 
 
 # --- Lists -------------------------------------------------------------------------------

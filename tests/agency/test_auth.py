@@ -9,9 +9,9 @@ from agency.models import AuditEvent
 
 # The language switch is public too: the login page offers it (it sets a cookie, and a
 # signed-in person's own choice). The handover room's pages are the client's, without an
-# account (tests/offboarding/test_room.py).
+# account (tests/offboarding/test_room.py); a calendar feed, opened by its token.
 PUBLIC = {"login", "healthz", "language_switch"}
-PUBLIC_PREFIXES = ("admin/", "handover/")
+PUBLIC_PREFIXES = ("admin/", "handover/", "calendar/")
 
 
 def all_patterns(resolver=None, prefix=""):

@@ -153,6 +153,7 @@ def pages_for(role: str, agency: dict) -> list[str]:
         f"/offboardings/{proposed.pk}/decision/",
         "/offboardings/",
         "/offboardings/?show=closed",
+        "/accounts/calendar/",
     ]
     if role != "staff":  # only the lead and managers run the steps and edit the record
         paths += [f"/offboardings/{ready.pk}/{step}/" for step in STEP_PATHS]
