@@ -267,6 +267,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "clients.refresh_risk",
         "schedule": crontab(hour=4, minute=15),
     },
+    # Notice deadlines, calls, ends, renewals, open doors, expired rooms: once each.
+    "send-reminders-daily": {
+        "task": "offboarding.send_reminders",
+        "schedule": crontab(hour=7, minute=30),
+    },
 }
 
 # --- E-mail -----------------------------------------------------------------------------

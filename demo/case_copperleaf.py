@@ -40,6 +40,7 @@ from offboarding.services.room import (
 )
 
 from .common import Users, at
+from .ledger import copperleaf_ledger
 
 
 def copperleaf_case(*, client: Client, users: Users, today: dt.date) -> Offboarding:
@@ -79,13 +80,8 @@ def copperleaf_case(*, client: Client, users: Users, today: dt.date) -> Offboard
     handover = document_request(actor=lead, case=case, kind=Document.Kind.HANDOVER)
     document_render(document_id=handover.pk)
     _copperleaf_room(case=case, lead=lead)
-    closeout_save(
-        actor=lead,
-        case=case,
-        access_revoked=True,
-        ownership_transferred=True,
-        final_invoice_settled=True,
-    )
+    copperleaf_ledger(case=case, lead=lead, manager=manager, today=today)
+    closeout_save(actor=lead, case=case, final_invoice_settled=True)
     return offboarding_complete(actor=lead, case=case)
 
 

@@ -28,6 +28,7 @@ from offboarding.services import (
 )
 
 from .common import AGENCY_DOMAIN, Users, at
+from .ledger import vantage_ledger
 
 
 def vantage_case(*, client: Client, users: Users, today: dt.date) -> Offboarding:
@@ -70,6 +71,7 @@ def vantage_case(*, client: Client, users: Users, today: dt.date) -> Offboarding
     _vantage_deliverables(case=case, lead=lead, today=today)
     _vantage_call_plan(case=case, users=users, call_day=call_day, review=review)
     _vantage_handover(case=case, lead=lead, end=review.effective_end)
+    vantage_ledger(case=case, lead=lead, end=review.effective_end)
     return case
 
 

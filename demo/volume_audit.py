@@ -42,7 +42,7 @@ CLIENT_EVENTS = (
 SYSTEMS = ("Google Ads", "Meta Business Suite", "Google Analytics", "Website admin", "Mailchimp")
 ASSETS = ("Company website", "Domain", "Ad account", "Brand and design files", "Social accounts")
 EVIDENCE_NAMES = ("reminder.eml", "screenshot.png", "call notes.pdf", "reply.eml", "report.png")
-ACCESS_REVOKED = Offboarding._meta.get_field("access_revoked").verbose_name
+INVOICE_SETTLED = Offboarding._meta.get_field("final_invoice_settled").verbose_name
 
 
 def _domain(website: str) -> str:
@@ -221,7 +221,7 @@ class AuditPlanner:
         if kind == "takeover instructions":
             return A.UPDATED, "Takeover instructions updated"
         if kind == "close-out":
-            return A.STEP, f"Close-out: {ACCESS_REVOKED}"
+            return A.STEP, f"Close-out: {INVOICE_SETTLED}"
         if kind == "secret revealed":
             user = f"admin@{_domain(self.clients[i].website)}"
             return A.REVEAL, f"Secret revealed: {rng.choice(SYSTEMS)} ({user})"

@@ -166,8 +166,6 @@ class CasePlanner:
             if done:
                 case.handover_done_at = done - dt.timedelta(days=1)
                 case.takeover_instructions = "Log in with the handed-over accounts.\n\n- DNS"
-            flags = done is not None or rng.random() < 0.3
-            case.access_revoked = case.ownership_transferred = flags
             case.final_invoice_settled = case.handover_delivered = done is not None
         if status in (S.REJECTED, S.COMPLETED, S.CANCELLED):
             case.closed_at = last_moment

@@ -9,7 +9,15 @@ from agency.models import User
 from clients.forms import DATE
 from clients.models import Contract
 
-from .models import Asset, CallPlan, ContractReview, Credential, Deliverable, Offboarding
+from .models import (
+    AccessRow,
+    Asset,
+    CallPlan,
+    ContractReview,
+    Credential,
+    Deliverable,
+    Offboarding,
+)
 from .services import steps
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -425,6 +433,15 @@ class CredentialForm(forms.ModelForm):
 
 
 class AssetForm(forms.ModelForm):
+    transfer_code = forms.CharField(
+        label=gettext_lazy("Transfer code"),
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+        required=False,
+        help_text=gettext_lazy(
+            "An auth or EPP code, an invitation link: encrypted, shown on reveal."
+        ),
+    )
+
     class Meta:
         model = Asset
         fields = list(steps.ASSET_FIELDS)
@@ -433,6 +450,22 @@ class AssetForm(forms.ModelForm):
             # Translators: the kind of an asset (website, domain, repository...).
             "kind": gettext_lazy("Kind"),
         }
+        widgets = {"renewal_on": DATE}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.pop("transfer_code", None)  # never sent back to the browser
+        self.fields["transfer_status"].required = False  # left out: not started
+        if self.instance.pk and self.instance.transfer_code:
+            self.fields["transfer_code"].help_text = _(
+                "A code is stored (encrypted). Leave empty to keep it."
+            )
+
+    def clean_renewal_on(self):
+        return within_years(self.cleaned_data.get("renewal_on"))
+
+    def clean_transfer_status(self):
+        return self.cleaned_data.get("transfer_status") or Asset.Transfer.NOT_STARTED
 
 
 class InstructionsForm(forms.Form):
@@ -611,4 +644,36 @@ class RoomExtendForm(forms.Form):
         min_value=1,
         max_value=settings.CLEANBREAK_ROOM_MAX_DAYS,
         initial=7,
+    )
+
+
+# --- The close-out ledger -------------------------------------------------------------------
+
+
+class AccessRowForm(forms.ModelForm):
+    class Meta:
+        model = AccessRow
+        fields = ["side", "system", "tool", "person", "credential", "action", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 2})}
+        labels = {"side": gettext_lazy("Which door")}
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["credential"].queryset = case.credentials.all()
+        self.fields["credential"].required = False
+
+    def clean(self):
+        data = super().clean()
+        if data.get("side") == AccessRow.Side.THEIRS and not data.get("person"):
+            self.add_error("person", _("Name whose access to our tool is removed."))
+        if data.get("side") == AccessRow.Side.THEIRS and data.get("credential"):
+            self.add_error("credential", _("A handover login is one of their systems, not ours."))
+        return data
+
+
+class WaiveForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Why this needs no closing"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )

@@ -39,10 +39,9 @@ class Offboarding(models.Model):
     OPEN_STATES = (Status.DRAFT, Status.PROPOSED, Status.APPROVED, Status.IN_PROGRESS)
     # Steps may be worked on once the decision is made, never before.
     WORKING_STATES = (Status.APPROVED, Status.IN_PROGRESS)
-    # The close-out checklist: completion needs every one ticked.
+    # The close-out checks beside the ledger (every door closed, every asset transferred:
+    # AccessRow and Asset): completion needs both ticked and the ledger settled.
     CLOSEOUT_FIELDS = (
-        "access_revoked",
-        "ownership_transferred",
         "final_invoice_settled",
         "handover_delivered",
     )
@@ -104,13 +103,7 @@ class Offboarding(models.Model):
     )
     handover_done_at = models.DateTimeField(null=True, blank=True)
 
-    # 8. Close-out
-    access_revoked = models.BooleanField(
-        _("agency access to the client's systems revoked"), default=False
-    )
-    ownership_transferred = models.BooleanField(
-        _("ownership of accounts transferred"), default=False
-    )
+    # 8. Close-out (and the ledger: AccessRow, Asset's transfer)
     final_invoice_settled = models.BooleanField(
         _("final invoice settled or refund paid"), default=False
     )
@@ -161,8 +154,21 @@ class Offboarding(models.Model):
         return self.status in self.WORKING_STATES
 
     @property
+    def ledger_open(self) -> int:
+        """Rows of the ledger still open: access not closed, assets not transferred (neither
+        done nor waived). Annotated on list pages (selectors.with_step_data)."""
+        if hasattr(self, "ledger_open_count"):
+            return self.ledger_open_count
+        return (
+            self.access_rows.filter(done_at__isnull=True, waived_at__isnull=True).count()
+            + self.assets.exclude(transfer_status=Asset.Transfer.CONFIRMED)
+            .filter(waived_at__isnull=True)
+            .count()
+        )
+
+    @property
     def closeout_complete(self) -> bool:
-        return all(getattr(self, name) for name in self.CLOSEOUT_FIELDS)
+        return all(getattr(self, name) for name in self.CLOSEOUT_FIELDS) and not self.ledger_open
 
     @property
     def call_plan(self) -> CallPlan | None:
@@ -379,19 +385,113 @@ class Asset(models.Model):
         DESIGN = "design", _("Design files")
         ANALYTICS = "analytics", _("Analytics")
         SOCIAL = "social", _("Social account")
+        HOSTING = "hosting", _("Hosting")
+        LICENCE = "licence", _("Licence")
         OTHER = "other", _("Other")
+
+    class Transfer(models.TextChoices):
+        # Translators: where the transfer of an asset to the client stands.
+        NOT_STARTED = "not_started", _("Not started")
+        INITIATED = "initiated", _("Initiated")
+        CONFIRMED = "confirmed", _("Confirmed by the client")
 
     case = models.ForeignKey(Offboarding, on_delete=models.CASCADE, related_name="assets")
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=16, choices=Kind.choices)
     location = models.CharField(_("location or link"), max_length=500, blank=True)
+    # The ledger: who owns it (or is its registrant) now and after, how it moves.
+    owner_now = models.CharField(_("owner or registrant now"), max_length=200, blank=True)
     owner_after = models.CharField(_("owner after handover"), max_length=200, blank=True)
+    transfer_code = EncryptedTextField(
+        _("transfer code"),
+        blank=True,
+        help_text=_("An auth or EPP code, an invitation link: encrypted, shown on reveal."),
+    )
+    renewal_on = models.DateField(_("renewal date"), null=True, blank=True)
+    renewal_payer = models.CharField(_("who pays the renewal"), max_length=200, blank=True)
+    transfer_status = models.CharField(
+        _("transfer"), max_length=16, choices=Transfer.choices, default=Transfer.NOT_STARTED
+    )
+    waived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    waived_at = models.DateTimeField(null=True, blank=True)
+    waive_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["kind", "name", "id"]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def settled(self) -> bool:
+        return self.transfer_status == self.Transfer.CONFIRMED or self.waived_at is not None
+
+
+class AccessRow(models.Model):
+    """One door to close: our access to one of the client's systems, or one of their
+    people in one of our tools. Done by someone on a date, or waived by a manager."""
+
+    class Side(models.TextChoices):
+        OURS = "ours", _("Our access to their systems")
+        THEIRS = "theirs", _("Their access to our tools")
+
+    class Action(models.TextChoices):
+        # Translators: what closes one of the agency's accesses to a client's system.
+        REMOVE_USER = "remove_user", _("Remove our user")
+        ROTATE_PASSWORD = "rotate_password", _("Rotate the shared password")
+        REMOVE_PAYMENT = "remove_payment", _("Remove our payment method")
+        UNLINK_MANAGER = "unlink_manager", _("Unlink from our manager account")
+        REMOVE_PERSON = "remove_person", _("Remove their access")
+        OTHER = "other", _("Other")
+
+    class Tool(models.TextChoices):
+        # Translators: a kind of the agency's own tool the client's people may be in.
+        CHAT = "chat", _("Chat")
+        DRIVE = "drive", _("Shared drive")
+        PROJECT = "project", _("Project tool")
+        STAGING = "staging", _("Staging server")
+        PASSWORDS = "passwords", _("Password manager")
+        OTHER = "other", _("Other")
+
+    case = models.ForeignKey(Offboarding, on_delete=models.CASCADE, related_name="access_rows")
+    side = models.CharField(max_length=8, choices=Side.choices)
+    system = models.CharField(_("system or tool"), max_length=200)
+    tool = models.CharField(_("kind of tool"), max_length=16, choices=Tool.choices, blank=True)
+    person = models.CharField(
+        _("whose access"), max_length=200, blank=True, help_text=_("Their person, for our tools.")
+    )
+    credential = models.ForeignKey(
+        Credential,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="access_rows",
+        verbose_name=_("handover login"),
+    )
+    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
+    note = models.TextField(_("note"), blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    done_at = models.DateTimeField(null=True, blank=True)
+    waived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    waived_at = models.DateTimeField(null=True, blank=True)
+    waive_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["side", "system", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_side_display()}: {self.system}"
+
+    @property
+    def settled(self) -> bool:
+        return self.done_at is not None or self.waived_at is not None
 
 
 def document_upload_to(instance: Document, filename: str) -> str:
@@ -717,3 +817,22 @@ class Receipt(models.Model):
 
     def __str__(self) -> str:
         return f"Receipt by {self.name} for {self.room.case}"
+
+
+class Reminder(models.Model):
+    """A reminder e-mail sent: one row per reminder and recipient, under a unique key, so a
+    retried or restarted daily job never sends one twice (offboarding.services.reminders)."""
+
+    key = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=32)
+    case = models.ForeignKey(Offboarding, on_delete=models.CASCADE, related_name="reminders")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.key

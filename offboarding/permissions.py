@@ -178,3 +178,7 @@ def check_decide(user: User, case: Offboarding) -> None:
 EDIT_WORDING = Rule(
     is_manager, _("Only managers edit the agency's wording of letters and scripts.")
 )
+
+WAIVE_LEDGER = Rule(
+    is_manager, _("Only a manager waives a row of the close-out ledger, with a reason.")
+)

@@ -51,6 +51,16 @@ def require_working(case: Offboarding) -> None:
         )
 
 
+def _ledger_started(case: Offboarding) -> bool:
+    """Some row of the ledger is settled already."""
+    if hasattr(case, "ledger_settled_any"):  # annotated by selectors.with_step_data
+        return case.ledger_settled_any
+    return (
+        case.access_rows.exclude(done_at=None, waived_at=None).exists()
+        or case.assets.exclude(transfer_status="not_started", waived_at=None).exists()
+    )
+
+
 def _has_handover_items(case: Offboarding) -> bool:
     if hasattr(case, "has_credentials"):  # annotated by selectors.with_step_data
         return case.has_credentials or case.has_assets
@@ -149,11 +159,14 @@ def steps(case: Offboarding) -> list[Step]:
     state, blocker = gated(h_state, "")
     result.append(Step("handover", 7, _("Handover contents"), state, lead, blocker))
 
+    # The two checks and the ledger (every access closed, every asset transferred, or
+    # waived): done when all hold.
     ticked = sum(bool(getattr(case, name)) for name in Offboarding.CLOSEOUT_FIELDS)
-    if ticked == len(Offboarding.CLOSEOUT_FIELDS):
+    open_rows = case.ledger_open
+    if ticked == len(Offboarding.CLOSEOUT_FIELDS) and not open_rows:
         x_state = "done"
     else:
-        x_state = "in_progress" if ticked else "not_started"
+        x_state = "in_progress" if ticked or _ledger_started(case) else "not_started"
     state, blocker = gated(x_state, "")
     result.append(Step("closeout", 8, _("Close-out"), state, lead, blocker))
     return result

@@ -6,7 +6,8 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +20,16 @@ from clients.permissions import is_manager
 from clients.selectors import clients_for_user, payment_statement, visible_row
 
 from . import permissions, progress
-from .models import Asset, Credential, Deliverable, HandoverRoom, Offboarding, RoomEvent
+from .models import (
+    AccessRow,
+    Asset,
+    Credential,
+    Deliverable,
+    HandoverRoom,
+    Offboarding,
+    RoomEvent,
+    RoomLogin,
+)
 from .progress import Step
 
 S = Offboarding.Status
@@ -69,6 +79,34 @@ def with_step_data(queryset: QuerySet[Offboarding]) -> QuerySet[Offboarding]:
         .annotate(
             has_credentials=Exists(Credential.objects.filter(case=OuterRef("pk"))),
             has_assets=Exists(Asset.objects.filter(case=OuterRef("pk"))),
+            # The close-out ledger (Offboarding.ledger_open, progress._ledger_started).
+            ledger_open_count=Coalesce(
+                Subquery(
+                    AccessRow.objects.filter(case=OuterRef("pk"), done_at=None, waived_at=None)
+                    .values("case")
+                    .annotate(n=Count("pk"))
+                    .values("n")
+                ),
+                0,
+            )
+            + Coalesce(
+                Subquery(
+                    Asset.objects.filter(case=OuterRef("pk"), waived_at=None)
+                    .exclude(transfer_status=Asset.Transfer.CONFIRMED)
+                    .values("case")
+                    .annotate(n=Count("pk"))
+                    .values("n")
+                ),
+                0,
+            ),
+            ledger_settled_any=Exists(
+                AccessRow.objects.filter(case=OuterRef("pk")).exclude(done_at=None, waived_at=None)
+            )
+            | Exists(
+                Asset.objects.filter(case=OuterRef("pk")).exclude(
+                    transfer_status=Asset.Transfer.NOT_STARTED, waived_at=None
+                )
+            ),
         )
         .prefetch_related(
             Prefetch("deliverables", queryset=Deliverable.objects.order_by("due_on", "id"))
@@ -279,4 +317,43 @@ def case_dates(user: User, *, first: dt.date, last: dt.date) -> list[CaseDate]:
             d.at or dt.datetime.min.replace(tzinfo=dt.UTC),
             d.case.pk,
         ),
+    )
+
+
+# --- The close-out ledger ---------------------------------------------------------------------
+
+
+@dataclass
+class Ledger:
+    ours: list  # AccessRow, each with .client_changed: (when, who) from the room, or None
+    theirs: list
+    assets: list
+    open_count: int
+    total: int
+
+
+def ledger(case: Offboarding) -> Ledger:
+    """The case's close-out ledger as its page shows it: the doors, the assets, and for a
+    row linked to a handover login, whether the client marked it changed in the room."""
+    rows = list(
+        case.access_rows.select_related("credential", "done_by", "waived_by").order_by(
+            "system", "id"
+        )
+    )
+    changed = {
+        login.credential_id: (login.changed_at, login.changed_by.name if login.changed_by else "")
+        for login in RoomLogin.objects.filter(
+            room__case=case, changed_at__isnull=False, credential__isnull=False
+        ).select_related("changed_by")
+    }
+    for row in rows:
+        row.client_changed = changed.get(row.credential_id) if row.credential_id else None
+    assets = list(case.assets.select_related("waived_by").order_by("kind", "name", "id"))
+    everything = [*rows, *assets]
+    return Ledger(
+        ours=[r for r in rows if r.side == AccessRow.Side.OURS],
+        theirs=[r for r in rows if r.side == AccessRow.Side.THEIRS],
+        assets=assets,
+        open_count=sum(1 for item in everything if not item.settled),
+        total=len(everything),
     )

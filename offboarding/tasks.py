@@ -8,7 +8,7 @@ from celery import shared_task
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError
 
-from . import pipeline
+from . import pipeline, reminders
 
 logger = logging.getLogger(__name__)
 
@@ -84,3 +84,18 @@ def sweep_queued_documents(older_than_seconds: int = 120) -> int:
         logger.warning("Documents %s: the worker stopped during the render; failed", orphaned)
     stuck = pipeline.stuck_document_ids(older_than_seconds=older_than_seconds)
     return sum(enqueue_render(document_id=pk) for pk in stuck)
+
+
+@shared_task(
+    name="offboarding.send_reminders",
+    ignore_result=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    max_retries=MAX_RETRIES,
+)
+def send_reminders() -> int:
+    """The daily reminders (offboarding.reminders): each is sent once, however
+    often this runs, so a retry or a restarted beat does no harm."""
+    return reminders.reminders_send()

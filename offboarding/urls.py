@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cases, documents, room, steps, wording
+from .views import cases, documents, ledger, room, steps, wording
 
 app_name = "offboarding"
 urlpatterns = [
@@ -63,6 +63,47 @@ urlpatterns = [
         name="asset_delete",
     ),
     path("offboardings/<int:pk>/close-out/", steps.closeout, name="closeout"),
+    path("offboardings/<int:pk>/close-out/access/new/", ledger.row_edit, name="ledger_row_create"),
+    path(
+        "offboardings/<int:pk>/close-out/access/<int:row_pk>/",
+        ledger.row_edit,
+        name="ledger_row_edit",
+    ),
+    path(
+        "offboardings/<int:pk>/close-out/access/<int:row_pk>/done/",
+        ledger.row_done,
+        name="ledger_row_done",
+    ),
+    path(
+        "offboardings/<int:pk>/close-out/access/<int:row_pk>/delete/",
+        ledger.row_delete,
+        name="ledger_row_delete",
+    ),
+    path(
+        "offboardings/<int:pk>/close-out/access/<int:row_pk>/waive/",
+        ledger.row_waive,
+        name="ledger_row_waive",
+    ),
+    path(
+        "offboardings/<int:pk>/close-out/from-handover/",
+        ledger.ledger_fill,
+        name="ledger_fill",
+    ),
+    path(
+        "offboardings/<int:pk>/assets/<int:asset_pk>/transfer/",
+        ledger.asset_transfer,
+        name="asset_transfer",
+    ),
+    path(
+        "offboardings/<int:pk>/assets/<int:asset_pk>/waive/",
+        ledger.asset_waive,
+        name="asset_waive",
+    ),
+    path(
+        "offboardings/<int:pk>/assets/<int:asset_pk>/transfer-code/",
+        ledger.asset_code_reveal,
+        name="asset_code_reveal",
+    ),
     path("offboardings/<int:pk>/room/", room.room, name="room"),
     path("offboardings/<int:pk>/room/status/", room.room_panel, name="room_panel"),
     path("offboardings/<int:pk>/room/revoke/", room.room_revoke, name="room_revoke"),

@@ -42,6 +42,7 @@ from clients.models import Client, Contact, Contract, Evidence, Incident, Invoic
 from clients.views import TABS as CLIENT_TABS
 from offboarding import pipeline, services
 from offboarding.models import (
+    AccessRow,
     Asset,
     CallPlan,
     ContractReview,
@@ -201,6 +202,26 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("offboarding:asset_delete",           "POST"): Row(302, 404, 403, 302, 404, 302, 403),
     ("offboarding:closeout",               "GET"):  Row(302, 404, 403, 200, 404, 200),
     ("offboarding:closeout",               "POST"): Row(302, 404, 403, 302, 404, 302),
+    # --- offboarding: the close-out ledger (waivers: managers only) ---
+    ("offboarding:ledger_row_create",      "GET"):  Row(302, 404, 403, 200, 404, 200),
+    ("offboarding:ledger_row_create",      "POST"): Row(302, 404, 403, 302, 404, 302),
+    ("offboarding:ledger_row_edit",        "GET"):  Row(302, 404, 403, 200, 404, 200, 403),
+    ("offboarding:ledger_row_edit",        "POST"): Row(302, 404, 403, 302, 404, 302, 403),
+    ("offboarding:ledger_row_done",        "GET"):  Row(302, 405, 405, 405, 405, 405),
+    ("offboarding:ledger_row_done",        "POST"): Row(302, 404, 403, 302, 404, 302, 403),
+    ("offboarding:ledger_row_delete",      "GET"):  Row(302, 405, 405, 405, 405, 405),
+    ("offboarding:ledger_row_delete",      "POST"): Row(302, 404, 403, 302, 404, 302, 403),
+    ("offboarding:ledger_row_waive",       "GET"):  Row(302, 405, 405, 405, 405, 405),
+    ("offboarding:ledger_row_waive",       "POST"): Row(302, 404, 403, 403, 404, 302, 403),
+    ("offboarding:ledger_fill",            "GET"):  Row(302, 405, 405, 405, 405, 405),
+    ("offboarding:ledger_fill",            "POST"): Row(302, 404, 403, 302, 404, 302),
+    ("offboarding:asset_transfer",         "GET"):  Row(302, 405, 405, 405, 405, 405),
+    ("offboarding:asset_transfer",         "POST"): Row(302, 404, 403, 302, 404, 302, 403),
+    ("offboarding:asset_waive",            "GET"):  Row(302, 405, 405, 405, 405, 405),
+    ("offboarding:asset_waive",            "POST"): Row(302, 404, 403, 403, 404, 302, 403),
+    # Revealed like a credential: looked up first (another case's asset: 404), then refused.
+    ("offboarding:asset_code_reveal",      "GET"):  Row(302, 405, 405, 405, 405, 405),
+    ("offboarding:asset_code_reveal",      "POST"): Row(302, 404, 403, 200, 404, 200, 404),
     # --- offboarding: the handover room, as the lead runs it (A's room is open) ---
     ("offboarding:room",                   "GET"):  Row(302, 404, 403, 200, 404, 200),
     # Opening a new room (it replaces the open one) answers with the codes, shown once.
@@ -319,6 +340,7 @@ class Side:
     asset: Asset
     document: Document
     recipient: RoomRecipient
+    access_row: AccessRow
 
 
 @dataclass
@@ -449,6 +471,9 @@ def build_side(*, name: str, domain: str, lead: User, team: list[User], manager:
     services.handover_instructions_save(actor=lead, case=case, text=f"{word}: change passwords.")
     services.handover_complete(actor=lead, case=case)
     room, _ = room_services.room_open(actor=lead, case=case, contacts=[contact])
+    access_row = services.access_row_save(
+        actor=lead, case=case, side="ours", system=f"{word} CMS", action="remove_user"
+    )
     return Side(
         client=Client.objects.get(pk=client.pk),
         lead=lead,
@@ -467,6 +492,7 @@ def build_side(*, name: str, domain: str, lead: User, team: list[User], manager:
         asset=asset,
         document=Document.objects.get(pk=document.pk),
         recipient=room.recipients.get(),
+        access_row=access_row,
     )
 
 
@@ -594,6 +620,7 @@ def url_kwargs(name: str, parent: Side, child: Side | None = None) -> dict:
         "asset_pk": child.asset.pk,
         "document_pk": child.document.pk,
         "recipient_pk": child.recipient.pk,
+        "row_pk": child.access_row.pk,
     }
     unknown = set(PATTERNS[name]) - set(values)
     assert not unknown, f"url_kwargs does not know the kwargs {unknown} of {name}: add them"
@@ -721,11 +748,16 @@ def post_data(name: str, side: Side) -> dict:
         "offboarding:credential_edit": {"system": "Google Ads", "username": "ads", "secret": ""},
         "offboarding:asset_create": {"name": "Ads account", "kind": Asset.Kind.AD_ACCOUNT},
         "offboarding:asset_edit": {"name": "Renamed domain", "kind": Asset.Kind.DOMAIN},
-        "offboarding:closeout": {"access_revoked": "on"},
+        "offboarding:closeout": {"final_invoice_settled": "on"},
         "offboarding:handover_export": {"passphrase": "", "passphrase_again": ""},
         "offboarding:letter": {"body": "Dear Rita,\n\nWe confirm the end of our agreement."},
         "offboarding:room": {"recipients": [side.contact.pk], "days": "14", "language": "nl"},
         "offboarding:room_extend": {"days": "7"},
+        "offboarding:ledger_row_create": {"side": "ours", "system": "Posted", "action": "other"},
+        "offboarding:ledger_row_edit": {"side": "ours", "system": "Posted", "action": "other"},
+        "offboarding:ledger_row_waive": {"reason": "Never had access."},
+        "offboarding:asset_transfer": {"status": "initiated"},
+        "offboarding:asset_waive": {"reason": "Stays with the agency by contract."},
     }.get(name, {})
 
 

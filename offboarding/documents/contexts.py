@@ -46,7 +46,7 @@ class CredentialLine:
 @dataclass(frozen=True)
 class AssetGroup:
     kind: str
-    assets: list[tuple[str, str, str]]  # name, location, owner after
+    assets: list[tuple[str, str, str, str]]  # name, location, owner after, transfer state
 
 
 @dataclass(frozen=True)
@@ -123,9 +123,15 @@ def handover_context(case: Offboarding, document: Document) -> HandoverContext:
     groups: dict[str, list[tuple[str, str, str]]] = {}
     order = {kind: i for i, kind in enumerate(Asset.Kind.values)}
     assets = sorted(case.assets.all(), key=lambda a: (order.get(a.kind, 99), a.name, a.id))
+    transfers = dict(Asset.Transfer.choices)
     for asset in assets:
         groups.setdefault(asset.kind, []).append(
-            (asset.name, asset.location, asset.owner_after or client.name)
+            (
+                asset.name,
+                asset.location,
+                asset.owner_after or client.name,
+                transfers.get(asset.transfer_status, ""),
+            )
         )
     return HandoverContext(
         agency=agency_of(case),
@@ -386,5 +392,10 @@ def dossier_context(case: Offboarding, document: Document) -> InternalContext:
                 case_id=case.pk, action=AuditEvent.Action.ACCESS_DENIED
             ).aggregate(count=Count("id"), first=Min("created_at"), last=Max("created_at")),
             "review": case.contract_review,
+            # The close-out ledger: every door and asset, done, waived or open.
+            "access_rows": list(
+                case.access_rows.select_related("done_by", "waived_by").order_by("side", "system")
+            ),
+            "assets": list(case.assets.select_related("waived_by").order_by("kind", "name")),
         },
     )

@@ -3,7 +3,9 @@
 - case: the proposal, the decision, completion and cancellation;
 - steps: contract review, deliverables, the call, the handover, close-out;
 - documents: requesting, retrying and downloading a document (the render itself is
-  the worker's: offboarding.pipeline, run by offboarding.tasks).
+  the worker's: offboarding.pipeline, run by offboarding.tasks);
+- ledger: the close-out ledger (access closed, assets transferred, waivers);
+- room: the handover room (offboarding.services.room, imported as such).
 
 A transition locks the case row, checks its state and the actor's permission, changes
 the state and writes the audit event in the same transaction. Calling one twice does
@@ -21,6 +23,16 @@ from .case import (
     offboarding_update_proposal,
 )
 from .documents import document_download, document_request, document_retry
+from .ledger import (
+    access_row_delete,
+    access_row_done,
+    access_row_save,
+    access_row_waive,
+    asset_code_reveal,
+    asset_transfer_set,
+    asset_waive,
+    ledger_from_handover,
+)
 from .steps import (
     asset_delete,
     asset_save,
@@ -40,6 +52,14 @@ from .steps import (
 )
 
 __all__ = [
+    "access_row_delete",
+    "access_row_done",
+    "access_row_save",
+    "access_row_waive",
+    "asset_code_reveal",
+    "asset_transfer_set",
+    "asset_waive",
+    "ledger_from_handover",
     "asset_delete",
     "asset_save",
     "call_outcome_record",

@@ -382,7 +382,19 @@ def call_outcome_record(
 # --- Handover -------------------------------------------------------------------------------
 
 CREDENTIAL_FIELDS = ("system", "url", "username", "secret", "recovery_note", "notes")
-ASSET_FIELDS = ("name", "kind", "location", "owner_after")
+# What the handover lists of an asset; the rest is the close-out ledger's.
+HANDOVER_ASSET_FIELDS = ("name", "kind", "location", "owner_after")
+ASSET_FIELDS = (
+    "name",
+    "kind",
+    "location",
+    "owner_now",
+    "owner_after",
+    "transfer_code",
+    "renewal_on",
+    "renewal_payer",
+    "transfer_status",
+)
 
 
 def credential_save(
@@ -460,9 +472,15 @@ def asset_save(*, actor: User, case: Offboarding, asset: Asset | None = None, **
         case = step_guard(actor, case)
         creating = asset is None
         asset = Asset(case=case) if creating else _own(case, asset, Asset)
+        if not creating and not fields.get("transfer_code"):
+            fields.pop("transfer_code", None)  # never shown in a form: empty keeps it
+        before = {name: getattr(asset, name) for name in HANDOVER_ASSET_FIELDS}
         assign_fields(asset, fields, allowed=ASSET_FIELDS)
         asset.save()
-        reopen_handover(case)
+        if creating or any(getattr(asset, n) != v for n, v in before.items()):
+            # What the handover shows changed: it must be completed (and exported) again.
+            # The ledger's own fields (owner now, code, renewal, transfer) do not reopen it.
+            reopen_handover(case)
         audit(
             actor,
             case,

@@ -22,12 +22,14 @@ from ..forms import (
     CredentialForm,
     DeliverableForm,
     InstructionsForm,
+    WaiveForm,
 )
 from ..ics import call_ics
-from ..models import CallPlan, Offboarding, Receipt
+from ..models import AccessRow, Asset, CallPlan, Offboarding, Receipt
 from ..selectors import (
     case_for_user,
     case_steps,
+    ledger,
 )
 from ._common import (
     _case_url,
@@ -289,6 +291,17 @@ def closeout(request, case: Offboarding):
         action=lambda data: services.closeout_save(actor=request.user, case=case, **data),
         success=_("Close-out checklist saved."),
         next_url=reverse("offboarding:closeout", args=[case.pk]),
-        # The evidence for "handover delivered": the client's receipt, if they signed one.
-        extra={"receipt": Receipt.objects.filter(room__case=case).order_by("-pk").first()},
+        extra={
+            # The evidence for "handover delivered": the client's receipt, if they signed.
+            "receipt": Receipt.objects.filter(room__case=case).order_by("-pk").first(),
+            "ledger": (book := ledger(case)),
+            "ledger_sides": [
+                ("ours", book.ours, AccessRow.Side.OURS.label),
+                ("theirs", book.theirs, AccessRow.Side.THEIRS.label),
+            ],
+            "waive_form": WaiveForm(),
+            "can_waive": permissions.WAIVE_LEDGER.test(request.user),
+            "can_reveal": permissions.can_reveal_secrets(request.user, case),
+            "transfer_states": Asset.Transfer.choices,
+        },
     )

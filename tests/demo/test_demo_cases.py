@@ -74,7 +74,8 @@ def test_vantage_case_is_in_progress_at_the_call_outcome(demo):
     assert steps["call"] == "done"
     assert steps["outcome"] != "done"
     assert steps["handover"] == "in_progress"
-    assert steps["closeout"] == "not_started"
+    assert steps["closeout"] == "in_progress"  # the ledger is under way
+    assert case.ledger_open and case.access_rows.exclude(done_at=None).exists()
 
     assert case.review.breaks_notice and case.review.warning
     assert case.review.effective_end > case.review.notice_given_on
@@ -96,6 +97,10 @@ def test_copperleaf_case_is_completed_and_the_client_offboarded(demo):
     assert case.closed_at is not None
     assert case.client.status == Client.Status.OFFBOARDED
     assert case.closeout_complete
+    # A realistic ledger: a dozen rows, every one settled, one waived by a manager.
+    rows = [*case.access_rows.all(), *case.assets.all()]
+    assert len(rows) == 12 and all(row.settled for row in rows)
+    assert [row.system for row in case.access_rows.exclude(waived_at=None)] == ["Staging server"]
     assert case.call.pushback and case.call.reaction
     assert all(state == "done" for state in steps_of(case).values())
 

@@ -2,6 +2,7 @@
 every step to completion."""
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -173,13 +174,19 @@ def test_staff_proposes_manager_approves_lead_completes(
     expect(page.locator("#documents-panel")).to_contain_text("Handover v1")
     expect(page.locator("#documents-panel")).to_contain_text("Ready")
 
+    # Close-out: the ledger. A row for each handover login, each door closed, the asset's
+    # transfer confirmed; then the invoice and the handover.
     page.get_by_role("link", name="Close-out", exact=True).click()
-    for label in (
-        "Agency access to the client's systems revoked",
-        "Ownership of accounts transferred",
-        "Final invoice settled or refund paid",
-        "Handover delivered to the client",
-    ):
+    submit(page, "Add a row for each handover login")
+    expect(page.get_by_role("status").first).to_contain_text("added from the handover logins")
+    done_buttons = page.get_by_role("button", name=re.compile(r"^Mark done"))
+    while done_buttons.count():
+        done_buttons.first.click()
+        expect(page.get_by_role("status").first).to_contain_text("closed")
+    page.get_by_label(re.compile(r"^Transfer of ")).first.select_option("confirmed")
+    submit(page, "Set")
+    expect(page.locator("#ledger")).to_contain_text("0 of 2 rows still open")
+    for label in ("Final invoice settled or refund paid", "Handover delivered to the client"):
         page.get_by_label(label).check()
     submit(page, "Save checklist")
     page.get_by_role("link", name="Vantage Motors Regional").first.click()

@@ -154,6 +154,10 @@ class CaseBuilder:
         )
         services.handover_complete(actor=lead, case=case)
         self.export_handover(case)
+        # The ledger: our access to the handed-over login closed.
+        services.ledger_from_handover(actor=lead, case=case)
+        for row in case.access_rows.all():
+            services.access_row_done(actor=lead, case=case, row_id=row.pk)
         services.closeout_save(
             actor=lead, case=case, **dict.fromkeys(Offboarding.CLOSEOUT_FIELDS, True)
         )

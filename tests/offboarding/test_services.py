@@ -425,14 +425,14 @@ def test_completing_needs_the_whole_closeout_checklist(unticked, ready_case, lea
 
 def test_each_ticked_closeout_item_is_its_own_event_with_its_label(working_case, lead):
     services.closeout_save(
-        actor=lead, case=working_case, access_revoked=True, ownership_transferred=True
+        actor=lead, case=working_case, final_invoice_settled=True, handover_delivered=True
     )
     events = case_events(working_case, message="Close-out: %(item_label)s")
     assert [event.summary for event in events] == [
-        "Close-out: agency access to the client's systems revoked",
-        "Close-out: ownership of accounts transferred",
+        "Close-out: final invoice settled or refund paid",
+        "Close-out: handover delivered to the client",
     ]
-    assert events[0].params == {"item_label": "agency access to the client's systems revoked"}
+    assert events[0].params == {"item_label": "final invoice settled or refund paid"}
 
 
 def test_staff_cannot_complete(ready_case, staff):

@@ -96,6 +96,16 @@ ROUTES: dict[str, dict[str, dict[str, object]]] = {
     "room_recipient_revoke": {"GET": POST_ONLY, "POST": ACTION},
     "room_recipient_reissue": {"GET": POST_ONLY, "POST": {**READ, "staff": 403}},  # the code
     "room_secrets_destroy": {"GET": POST_ONLY, "POST": ACTION},
+    # The close-out ledger (waivers: managers only).
+    "ledger_row_create": {"GET": STEP, "POST": ACTION},
+    "ledger_row_edit": {"GET": STEP, "POST": ACTION},
+    "ledger_row_done": {"GET": POST_ONLY, "POST": ACTION},
+    "ledger_row_delete": {"GET": POST_ONLY, "POST": ACTION},
+    "ledger_row_waive": {"GET": POST_ONLY, "POST": {**ACTION, "lead": 403}},
+    "ledger_fill": {"GET": POST_ONLY, "POST": ACTION},
+    "asset_transfer": {"GET": POST_ONLY, "POST": ACTION},
+    "asset_waive": {"GET": POST_ONLY, "POST": {**ACTION, "lead": 403}},
+    "asset_code_reveal": {"GET": POST_ONLY, "POST": {**READ, "staff": 403}},
 }
 MATRIX = [
     pytest.param(name, method, role, expected, id=f"{method}-{name}-{role}")
@@ -119,7 +129,11 @@ def world(cases, lead, staff):
         actor=lead, case=working, system="WordPress", username="admin", secret=SECRET
     )
     asset = services.asset_save(actor=lead, case=working, name="acme.example", kind="domain")
+    row = services.access_row_save(
+        actor=lead, case=working, side="ours", system="Acme CMS", action="remove_user"
+    )
     return {
+        "row": row,
         "working": working,
         "call": call,
         "deliverable": item,
@@ -156,6 +170,19 @@ def world_url(name: str, world, cases) -> str:
         "document_download": [working, world.get("document", world["asset"]).pk],
         "document_retry": [working, world.get("document", world["asset"]).pk],
         "room_recipient_revoke": [working, world.get("recipient", world["asset"]).pk],
+        **{
+            name: [working, world["row"].pk]
+            for name in (
+                "ledger_row_edit",
+                "ledger_row_done",
+                "ledger_row_delete",
+                "ledger_row_waive",
+            )
+        },
+        **{
+            name: [working, world["asset"].pk]
+            for name in ("asset_transfer", "asset_waive", "asset_code_reveal")
+        },
         "room_recipient_reissue": [working, world.get("recipient", world["asset"]).pk],
     }.get(name, [working])
     return reverse(f"offboarding:{name}", args=args)
@@ -221,11 +248,16 @@ def world_post_data(name: str, world) -> dict:
         },
         "instructions": {"takeover_instructions": "- Change every password"},
         "room_extend": {"days": "7"},
+        "ledger_row_create": {"side": "ours", "system": "Posted", "action": "other"},
+        "ledger_row_edit": {"side": "ours", "system": "Posted", "action": "other"},
+        "ledger_row_waive": {"reason": "Never had access."},
+        "asset_transfer": {"status": "initiated"},
+        "asset_waive": {"reason": "Stays with the agency by contract."},
         "credential_create": {"system": "Mailchimp", "username": "acme", "secret": "new-one"},
         "credential_edit": {"system": "WordPress", "username": "admin", "secret": ""},
         "asset_create": {"name": "Ads account", "kind": "ad_account"},
         "asset_edit": {"name": "acme.example", "kind": "domain"},
-        "closeout": {"access_revoked": "on"},
+        "closeout": {"final_invoice_settled": "on"},
         "handover_export": {"passphrase": "", "passphrase_again": ""},
         "letter": {"body": "Dear Rita,\n\nWe confirm the end of our agreement."},
     }.get(name, {})
@@ -689,7 +721,8 @@ def test_the_case_page_shows_the_audit_trail(client, cases, acme, lead, manager,
         "Deliverables settled",
         "Call held",
         "Handover contents complete",
-        "Close-out: agency access to the client's systems revoked",
+        "Access closed: Google Ads (Rotate the shared password)",
+        "Close-out: final invoice settled or refund paid",
         "Secret revealed: Google Ads (ads@acme.example)",
         manager.display_name,
         lead.display_name,
