@@ -61,6 +61,9 @@ def _send(key: str, kind: str, case: Offboarding, person: User, subject, body) -
                 )
     except IntegrityError:
         return False  # sent already (or being sent by another run right now)
+    except Exception:  # the mail server refused: nothing is recorded, tomorrow tries again
+        logger.warning("Reminder %s for case %s could not be sent", kind, case.pk)
+        return False
     return True
 
 

@@ -237,3 +237,30 @@ def test_a_crowd_of_managers_approving_at_once_approve_once(require_postgres, ca
     decision = case_events(case, action=AuditEvent.Action.DECISION).get()
     assert decision.actor == case.decided_by
     assert case.decision_comment == f"Approved by {case.decided_by.username}."
+
+
+def test_two_reminder_runs_at_once_send_each_reminder_once(
+    require_postgres, working_case, lead, manager, mailoutbox
+):
+    """A beat restarted while the first run still works (or two workers taking the same
+    task): the unique key claimed in the sending transaction lets one of them send."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from offboarding.models import ContractReview, Reminder
+    from offboarding.reminders import reminders_send
+
+    today = timezone.localdate()
+    ContractReview.objects.filter(case=working_case).update(
+        notice_deadline=today + dt.timedelta(days=2), effective_end=today + dt.timedelta(days=5)
+    )
+
+    results = at_the_same_time(
+        lambda: reminders_send(today=today), lambda: reminders_send(today=today)
+    )
+
+    assert outcomes(results) == {"ok": 2}, results
+    assert sum(detail for _, detail in results) == 2  # notice and end, each by one run
+    assert Reminder.objects.count() == 2
+    assert len(mailoutbox) == 2
