@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 
 from clients.models import Client, Incident
 from offboarding.models import Offboarding
-from offboarding.services import offboarding_open, offboarding_submit
+from offboarding.services import offboarding_open, offboarding_submit, team_view_save
 
 from .case_copperleaf import copperleaf_case
 from .case_vantage import vantage_case
@@ -53,7 +53,19 @@ def lumen_case(*, client: Client, users: Users, today: dt.date) -> Offboarding:
             "the launch campaign in progress and handing over the rest."
         ),
     )
-    return offboarding_submit(actor=staff, case=case)
+    case = offboarding_submit(actor=staff, case=case)
+    # The account's lead gives their view beside the evidence; the decision does not wait.
+    if client.account_lead_id != staff.pk:
+        team_view_save(
+            actor=client.account_lead,
+            case=case,
+            verdict="unsure",
+            comment=(
+                "The reports are late, but they pay in full. I would try one quarterly "
+                "review with their CFO before we end it."
+            ),
+        )
+    return case
 
 
 DEMO_CASES: Sequence[tuple[str, Callable[..., Offboarding]]] = (

@@ -17,6 +17,7 @@ from .models import (
     Credential,
     Deliverable,
     Offboarding,
+    TeamView,
 )
 from .services import steps
 
@@ -677,3 +678,18 @@ class WaiveForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class TeamViewForm(forms.ModelForm):
+    class Meta:
+        model = TeamView
+        fields = ["verdict", "comment"]
+        widgets = {
+            "verdict": forms.RadioSelect,
+            "comment": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "comment": gettext_lazy(
+                "Internal: the manager who decides reads it; the client never."
+            ),
+        }

@@ -836,3 +836,30 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class TeamView(models.Model):
+    """A team member's view on a proposal to end the relationship: asked when it is sent,
+    changeable until the decision, shown beside the evidence (the decision does not wait)."""
+
+    class Verdict(models.TextChoices):
+        # Translators: a team member's view on ending a client relationship.
+        AGREE = "agree", _("Agree")
+        DISAGREE = "disagree", _("Disagree")
+        UNSURE = "unsure", _("Unsure")
+
+    case = models.ForeignKey(Offboarding, on_delete=models.CASCADE, related_name="team_views")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    verdict = models.CharField(_("your view"), max_length=16, choices=Verdict.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "author"], name="one_view_per_member")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author}: {self.verdict}"

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from agency.models import User
 from agency.rules import Rule
 from clients.models import Incident
-from clients.permissions import can_manage_client, can_view_client, is_manager
+from clients.permissions import can_manage_client, can_view_client, is_manager, is_on_team
 
 from .models import Offboarding
 
@@ -181,4 +181,19 @@ EDIT_WORDING = Rule(
 
 WAIVE_LEDGER = Rule(
     is_manager, _("Only a manager waives a row of the close-out ledger, with a reason.")
+)
+
+
+# --- The team's voice on a proposal --------------------------------------------------------
+
+
+def can_give_view(user: User, case: Offboarding) -> bool:
+    """The people who work on the account (its lead and team), except whoever sent the
+    proposal, give their view on it."""
+    return is_on_team(user, case.client) and case.proposed_by_id != user.pk
+
+
+GIVE_VIEW = Rule(
+    can_give_view,
+    _("The account's lead and team give their view on a proposal, except whoever sent it."),
 )

@@ -14,6 +14,7 @@ urlpatterns = [
     path("offboardings/<int:pk>/proposal/", cases.proposal_edit, name="proposal"),
     path("offboardings/<int:pk>/submit/", cases.submit, name="submit"),
     path("offboardings/<int:pk>/decision/", cases.decide, name="decide"),
+    path("offboardings/<int:pk>/view/", cases.team_view, name="team_view"),
     path("offboardings/<int:pk>/cancel/", cases.cancel, name="cancel"),
     path("offboardings/<int:pk>/complete/", cases.complete, name="complete"),
     path("offboardings/<int:pk>/contract-review/", steps.review, name="review"),

@@ -160,6 +160,10 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("offboarding:submit",                 "POST"): Row(302, 404, 403, 403, 404, 403),
     ("offboarding:decide",                 "GET"):  Row(302, 404, 200, 200, 404, 200),
     ("offboarding:decide",                 "POST"): Row(302, 404, 403, 403, 404, 200),
+    # The team's view on a proposal: the lead sent it (so gives none), managers are not on
+    # the team; A's case is past its decision, so staff's view is refused in the form.
+    ("offboarding:team_view",              "GET"):  Row(302, 404, 302, 403, 404, 403),
+    ("offboarding:team_view",              "POST"): Row(302, 404, 302, 403, 404, 403),
     ("offboarding:cancel",                 "GET"):  Row(302, 405, 405, 405, 405, 405),
     ("offboarding:cancel",                 "POST"): Row(302, 404, 403, 403, 404, 302),
     ("offboarding:complete",               "GET"):  Row(302, 405, 405, 405, 405, 405),

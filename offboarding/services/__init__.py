@@ -21,6 +21,8 @@ from .case import (
     offboarding_reject,
     offboarding_submit,
     offboarding_update_proposal,
+    team_members_asked,
+    team_view_save,
 )
 from .documents import document_download, document_request, document_retry
 from .ledger import (
@@ -85,4 +87,6 @@ __all__ = [
     "offboarding_submit",
     "offboarding_update_proposal",
     "open_invoices_total",
+    "team_members_asked",
+    "team_view_save",
 ]

@@ -18,7 +18,7 @@ from agency.models import AuditEvent, User
 from clients.models import Client, Incident, RepairAttempt
 
 from .. import permissions, progress
-from ..models import Offboarding
+from ..models import Offboarding, TeamView
 from ._common import S, audit, follow_client_status, lock, transition
 
 # --- Proposal -------------------------------------------------------------------------------
@@ -146,7 +146,70 @@ def offboarding_submit(*, actor: User, case: Offboarding) -> Offboarding:
         case.proposed_at = timezone.now()
         case.save(update_fields=["proposed_by", "proposed_at", "updated_at"])
         transaction.on_commit(lambda: _notify_deciders(case_id=case.pk))
+        transaction.on_commit(lambda: _ask_the_team(case_id=case.pk))
     return case
+
+
+def team_members_asked(case: Offboarding):
+    """Who is asked for a view: the account's lead and team, but not whoever sent it."""
+    client = case.client
+    people = {client.account_lead_id, *client.team.values_list("pk", flat=True)}
+    people.discard(case.proposed_by_id)
+    return User.objects.filter(pk__in=people, is_active=True)
+
+
+def _ask_the_team(*, case_id: int) -> None:
+    case = Offboarding.objects.select_related("client", "proposed_by").get(pk=case_id)
+    if case.status != S.PROPOSED:
+        return
+    url = f"{settings.SITE_URL}{reverse('offboarding:detail', args=[case.pk])}#team-view"
+    by_language: dict[str, list[str]] = {}
+    for email, language in (
+        team_members_asked(case).exclude(email="").values_list("email", "language")
+    ):
+        by_language.setdefault(language or settings.LANGUAGE_CODE, []).append(email)
+    for language, recipients in sorted(by_language.items()):
+        with translation.override(language):
+            values = {"client": case.client.name, "proposer": case.proposed_by}
+            send_mail(
+                subject="[Clean Break] " + _("Your view: ending the work with %(client)s") % values,
+                message=(
+                    _(
+                        "%(proposer)s proposes ending the work with %(client)s. You work on "
+                        "the account: do you agree? Your view is shown to the manager who "
+                        "decides, beside the evidence."
+                    )
+                    % values
+                    + f"\n\n{url}\n"
+                ),
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                recipient_list=recipients,
+                fail_silently=True,
+            )
+
+
+def team_view_save(*, actor: User, case: Offboarding, verdict: str, comment: str = "") -> TeamView:
+    """A team member's view on the proposal, kept (and changeable) until the decision."""
+    if verdict not in TeamView.Verdict.values:
+        raise Refused(_("Choose agree, disagree or unsure."))
+    with transaction.atomic():
+        case = lock(case)
+        permissions.GIVE_VIEW.check(actor, case)
+        if case.status != S.PROPOSED:
+            raise Refused(_("Views are given while the proposal awaits its decision."))
+        view, created = TeamView.objects.update_or_create(
+            case=case, author=actor, defaults={"verdict": verdict, "comment": comment.strip()}
+        )
+        audit(
+            actor,
+            case,
+            AuditEvent.Action.CREATED if created else AuditEvent.Action.UPDATED,
+            # Translators: e.g. "View on the proposal: Disagree".
+            gettext_noop("View on the proposal: %(verdict_label)s"),
+            {"verdict_label": TeamView.Verdict(verdict).label},
+            obj=view,
+        )
+    return view
 
 
 def _notify_deciders(*, case_id: int) -> None:

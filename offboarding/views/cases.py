@@ -21,6 +21,7 @@ from ..forms import (
     DecisionForm,
     ProposalForm,
     ReasonForm,
+    TeamViewForm,
 )
 from ..models import Offboarding
 from ..progress import next_step
@@ -41,6 +42,7 @@ from ._common import (
     TIMELINE_SHOWN,
     _case_url,
     _documents_context,
+    _form_step,
     room_status_context,
 )
 
@@ -195,6 +197,7 @@ def case_detail(request, pk: int):
             "still_to_do": progress.missing_for_completion(case, case_steps=steps)
             if case.status == Offboarding.Status.IN_PROGRESS
             else [],
+            **team_voice(user, case),
             **(
                 {"docs": _documents_context(case), "room": room_status_context(case)}
                 if permissions.can_run_steps(user, case)
@@ -276,6 +279,45 @@ def decide(request, pk: int):
             "form": form,
             "can_decide": can_decide,
             "summary": evidence_summary(case),
+            **team_voice(request.user, case),
+        },
+    )
+
+
+def team_voice(user, case: Offboarding) -> dict:
+    """The team's views on the proposal, and whether this person may give one."""
+    views = list(case.team_views.select_related("author"))
+    return {
+        "views": views,
+        "asked": ", ".join(p.display_name for p in services.team_members_asked(case))
+        if case.status == Offboarding.Status.PROPOSED
+        else "",
+        "can_give_view": permissions.can_give_view(user, case),
+        "my_view": next((v for v in views if v.author_id == user.pk), None),
+    }
+
+
+def team_view(request, pk: int):
+    """A team member gives (or changes) their view on the proposal."""
+    case = case_for_user(request.user, pk)
+    permissions.GIVE_VIEW.check(request.user, case)
+    if case.status != Offboarding.Status.PROPOSED:
+        messages.warning(request, _("Views are given while the proposal awaits its decision."))
+        return redirect(_case_url(case, "team-view"))
+    mine = case.team_views.filter(author=request.user).first()
+    form = TeamViewForm(request.POST or None, instance=mine)
+    return _form_step(
+        request,
+        case=case,
+        form=form,
+        template="offboarding/step_form.html",
+        action=lambda data: services.team_view_save(actor=request.user, case=case, **data),
+        success=_("Your view is saved. The manager who decides sees it beside the evidence."),
+        next_url=_case_url(case, "team-view"),
+        extra={
+            "title": _("Your view on ending the work with %(client)s")
+            % {"client": case.client.name},
+            "back": "detail",
         },
     )
 

@@ -168,6 +168,8 @@ def pages_for(role: str, agency: dict) -> list[str]:
             f"/offboardings/{ready.pk}/documents/handover/",
             f"/offboardings/{ready.pk}/documents/letter/",
         ]
+    if role == "staff":  # on the team, not the sender: asked for a view on the proposal
+        paths.append(f"/offboardings/{proposed.pk}/view/")
     if role == "manager":
         paths.append("/approvals/")
     return paths
