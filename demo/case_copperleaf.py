@@ -28,6 +28,7 @@ from offboarding.services import (
     offboarding_complete,
     offboarding_open,
     offboarding_submit,
+    retrospective_save,
 )
 from offboarding.services.room import (
     room_acknowledge,
@@ -82,7 +83,18 @@ def copperleaf_case(*, client: Client, users: Users, today: dt.date) -> Offboard
     _copperleaf_room(case=case, lead=lead)
     copperleaf_ledger(case=case, lead=lead, manager=manager, today=today)
     closeout_save(actor=lead, case=case, final_invoice_settled=True)
-    return offboarding_complete(actor=lead, case=case)
+    case = offboarding_complete(actor=lead, case=case)
+    retrospective_save(
+        actor=lead,
+        case=case,
+        early_signs=["haggling", "rejects_advice"],
+        other_signs="The brand book we were given was rewritten twice before we started.",
+        do_differently=(
+            "Agree one approver for creative work in the contract, and a cap of two rounds "
+            "of revisions per deliverable."
+        ),
+    )
+    return case
 
 
 def _copperleaf_room(*, case: Offboarding, lead: User) -> None:

@@ -17,6 +17,7 @@ from .models import (
     Credential,
     Deliverable,
     Offboarding,
+    Retrospective,
     TeamView,
 )
 from .services import steps
@@ -692,4 +693,21 @@ class TeamViewForm(forms.ModelForm):
             "comment": gettext_lazy(
                 "Internal: the manager who decides reads it; the client never."
             ),
+        }
+
+
+class RetrospectiveForm(forms.ModelForm):
+    early_signs = forms.MultipleChoiceField(
+        label=gettext_lazy("Early signs we saw (or missed)"),
+        choices=Retrospective.Sign.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = Retrospective
+        fields = ["early_signs", "other_signs", "do_differently"]
+        widgets = {
+            "other_signs": forms.Textarea(attrs={"rows": 2}),
+            "do_differently": forms.Textarea(attrs={"rows": 3}),
         }

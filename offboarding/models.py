@@ -179,6 +179,13 @@ class Offboarding(models.Model):
             return None
 
     @property
+    def retrospective_or_none(self) -> Retrospective | None:
+        try:
+            return self.retrospective
+        except ObjectDoesNotExist:
+            return None
+
+    @property
     def contract_review(self) -> ContractReview | None:
         """The case's contract review, or None before it is done."""
         try:
@@ -863,3 +870,36 @@ class TeamView(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author}: {self.verdict}"
+
+
+class Retrospective(models.Model):
+    """The look back after a case closes: which early signs there were, when the first
+    incident came, what the agency would do differently. Internal; in the dossier."""
+
+    class Sign(models.TextChoices):
+        # Translators: an early sign of a difficult client, seen before or at the start.
+        HAGGLING = "haggling", _("Haggled over the first quote")
+        UNCLEAR_SCOPE = "unclear_scope", _("Unclear scope")
+        SLOW_ANSWERS = "slow_answers", _("Slow answers")
+        NO_DECIDER = "no_decider", _("The decision maker was absent")
+        PAYMENT_TERMS = "payment_terms", _("Asked for longer payment terms")
+        DISRESPECT = "disrespect", _("Disrespect towards staff")
+        REJECTS_ADVICE = "rejects_advice", _("Rejected our advice early")
+        EXTRA_WORK = "extra_work", _("Asked for extra work from the start")
+
+    case = models.OneToOneField(Offboarding, on_delete=models.CASCADE, related_name="retrospective")
+    early_signs = models.JSONField(_("early signs"), default=list, blank=True)
+    other_signs = models.TextField(_("other early signs"), blank=True)
+    do_differently = models.TextField(_("what we would do differently"), blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Look back on {self.case}"
+
+    @property
+    def sign_labels(self) -> list[str]:
+        labels = dict(self.Sign.choices)
+        return [str(labels[code]) for code in self.early_signs if code in labels]

@@ -197,3 +197,13 @@ GIVE_VIEW = Rule(
     can_give_view,
     _("The account's lead and team give their view on a proposal, except whoever sent it."),
 )
+
+
+def can_look_back(user: User, case: Offboarding) -> bool:
+    """The account's lead and team, and managers, record the look back on a closed case."""
+    return is_manager(user) or is_on_team(user, case.client)
+
+
+LOOK_BACK = Rule(
+    can_look_back, _("The account's lead and team, and managers, record the look back.")
+)

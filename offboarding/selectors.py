@@ -357,3 +357,14 @@ def ledger(case: Offboarding) -> Ledger:
         open_count=sum(1 for item in everything if not item.settled),
         total=len(everything),
     )
+
+
+def first_incident_after(case: Offboarding) -> int | None:
+    """Days from the start of the work with the client to its first incident on record."""
+    start = case.client.start_date
+    first = (
+        case.client.incidents.order_by("occurred_on").values_list("occurred_on", flat=True).first()
+    )
+    if start is None or first is None:
+        return None
+    return (first - start).days

@@ -15,6 +15,7 @@ urlpatterns = [
     path("offboardings/<int:pk>/submit/", cases.submit, name="submit"),
     path("offboardings/<int:pk>/decision/", cases.decide, name="decide"),
     path("offboardings/<int:pk>/view/", cases.team_view, name="team_view"),
+    path("offboardings/<int:pk>/look-back/", cases.look_back, name="look_back"),
     path("offboardings/<int:pk>/cancel/", cases.cancel, name="cancel"),
     path("offboardings/<int:pk>/complete/", cases.complete, name="complete"),
     path("offboardings/<int:pk>/contract-review/", steps.review, name="review"),

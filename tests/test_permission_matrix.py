@@ -164,6 +164,9 @@ MATRIX: dict[tuple[str, str], Row] = {
     # the team; A's case is past its decision, so staff's view is refused in the form.
     ("offboarding:team_view",              "GET"):  Row(302, 404, 302, 403, 404, 403),
     ("offboarding:team_view",              "POST"): Row(302, 404, 302, 403, 404, 403),
+    # The look back: A's case is still running, so everyone allowed is sent back to it.
+    ("offboarding:look_back",              "GET"):  Row(302, 404, 302, 302, 404, 302),
+    ("offboarding:look_back",              "POST"): Row(302, 404, 302, 302, 404, 302),
     ("offboarding:cancel",                 "GET"):  Row(302, 405, 405, 405, 405, 405),
     ("offboarding:cancel",                 "POST"): Row(302, 404, 403, 403, 404, 302),
     ("offboarding:complete",               "GET"):  Row(302, 405, 405, 405, 405, 405),

@@ -21,6 +21,7 @@ from .case import (
     offboarding_reject,
     offboarding_submit,
     offboarding_update_proposal,
+    retrospective_save,
     team_members_asked,
     team_view_save,
 )
@@ -87,6 +88,7 @@ __all__ = [
     "offboarding_submit",
     "offboarding_update_proposal",
     "open_invoices_total",
+    "retrospective_save",
     "team_members_asked",
     "team_view_save",
 ]

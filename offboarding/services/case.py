@@ -18,7 +18,7 @@ from agency.models import AuditEvent, User
 from clients.models import Client, Incident, RepairAttempt
 
 from .. import permissions, progress
-from ..models import Offboarding, TeamView
+from ..models import Offboarding, Retrospective, TeamView
 from ._common import S, audit, follow_client_status, lock, transition
 
 # --- Proposal -------------------------------------------------------------------------------
@@ -302,3 +302,38 @@ def offboarding_cancel(*, actor: User, case: Offboarding, reason: str) -> Offboa
         case.close_reason = reason
         case.save(update_fields=["close_reason", "updated_at"])
     return case
+
+
+def retrospective_save(
+    *,
+    actor: User,
+    case: Offboarding,
+    early_signs: Iterable[str],
+    other_signs: str = "",
+    do_differently: str = "",
+) -> Retrospective:
+    """The look back on a completed or cancelled case: internal, kept in the dossier, and
+    what the screening of the next prospect learns from."""
+    signs = [code for code in Retrospective.Sign.values if code in set(early_signs)]
+    with transaction.atomic():
+        case = lock(case)
+        permissions.LOOK_BACK.check(actor, case)
+        if case.status not in (S.COMPLETED, S.CANCELLED):
+            raise Refused(_("The look back is written once the case is completed or cancelled."))
+        retrospective, created = Retrospective.objects.update_or_create(
+            case=case,
+            defaults={
+                "early_signs": signs,
+                "other_signs": other_signs.strip(),
+                "do_differently": do_differently.strip(),
+                "updated_by": actor,
+            },
+        )
+        audit(
+            actor,
+            case,
+            AuditEvent.Action.CREATED if created else AuditEvent.Action.UPDATED,
+            gettext_noop("Look back recorded") if created else gettext_noop("Look back updated"),
+            obj=retrospective,
+        )
+    return retrospective

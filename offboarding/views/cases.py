@@ -21,9 +21,10 @@ from ..forms import (
     DecisionForm,
     ProposalForm,
     ReasonForm,
+    RetrospectiveForm,
     TeamViewForm,
 )
-from ..models import Offboarding
+from ..models import Offboarding, Retrospective
 from ..progress import next_step
 from ..selectors import (
     awaiting_decision,
@@ -33,6 +34,7 @@ from ..selectors import (
     case_timeline,
     cases_for_user,
     evidence_summary,
+    first_incident_after,
     open_cases_for_user,
     with_step_data,
 )
@@ -191,6 +193,7 @@ def case_detail(request, pk: int):
             "can_run": permissions.can_run_steps(user, case),
             "can_decide": permissions.can_decide(user, case),
             "can_cancel": permissions.can_cancel(user, case) and case.is_open,
+            "can_look_back": permissions.can_look_back(user, case),
             "can_edit_proposal": permissions.can_edit_proposal(user, case),
             "cancel_form": ReasonForm(),
             # What completion still needs, from the rule completion itself checks.
@@ -362,3 +365,27 @@ def complete(request, pk: int):
             % {"client": case.client.name},
         )
     return redirect(_case_url(case))
+
+
+def look_back(request, pk: int):
+    """The look back on a closed case: the early signs, what we would do differently."""
+    case = case_for_user(request.user, pk)
+    permissions.LOOK_BACK.check(request.user, case)
+    if case.status not in (Offboarding.Status.COMPLETED, Offboarding.Status.CANCELLED):
+        messages.warning(
+            request, _("The look back is written once the case is completed or cancelled.")
+        )
+        return redirect(_case_url(case))
+    existing = Retrospective.objects.filter(case=case).first()
+    form = RetrospectiveForm(request.POST or None, instance=existing)
+    days = first_incident_after(case)
+    return _form_step(
+        request,
+        case=case,
+        form=form,
+        template="offboarding/look_back.html",
+        action=lambda data: services.retrospective_save(actor=request.user, case=case, **data),
+        success=_("Look back saved. It is internal and feeds the screening of new prospects."),
+        next_url=_case_url(case, "look-back"),
+        extra={"first_incident_days": days},
+    )

@@ -63,6 +63,11 @@ ROUTES: dict[str, dict[str, dict[str, object]]] = {
     "decide": {"GET": READ, "POST": {**ACTION, "lead": 403}},
     # The team's view: the lead sent the proposal, managers are not on the team; the case
     # is past its decision, so staff is sent back to it.
+    # The look back waits for the case to close: the running case sends everyone back.
+    "look_back": {
+        "GET": {**READ, "staff": 302, "lead": 302, "manager": 302},
+        "POST": {**READ, "staff": 302, "lead": 302, "manager": 302},
+    },
     "team_view": {
         "GET": {**READ, "staff": 302, "lead": 403, "manager": 403},
         "POST": {**READ, "staff": 302, "lead": 403, "manager": 403},
