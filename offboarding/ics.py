@@ -73,7 +73,8 @@ def dates_ics(dates, *, site_url: str) -> str:
     for date in dates:
         case = date.case
         event = icalendar.Event()
-        event.add("uid", f"cleanbreak-{date.kind}-{case.pk}@{agency}")
+        suffix = f"-{date.ref}" if date.ref else ""  # a renewal: one event per asset
+        event.add("uid", f"cleanbreak-{date.kind}-{case.pk}{suffix}@{agency}")
         event.add("dtstamp", stamp)
         if date.at is not None:
             duration = dt.timedelta(minutes=case.call.duration_minutes)

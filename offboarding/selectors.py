@@ -275,9 +275,14 @@ class CaseDate:
     day: dt.date
     at: dt.datetime | None = None  # the call's start, in the agency's time zone
     overdue: bool = False
+    asset: str = ""  # for a renewal: the asset renewed
+    ref: int = 0  # for a renewal: the asset's id (one calendar event per asset)
 
     @property
     def label(self) -> str:
+        if self.kind == "renewal":
+            # Translators: a date in the calendar: an asset (e.g. a domain) renews.
+            return _("Renewal: %(asset)s") % {"asset": self.asset}
         return {
             "notice": _("Last day to give notice"),
             "call": _("Termination call"),
@@ -287,13 +292,21 @@ class CaseDate:
 
 def case_dates(user: User, *, first: dt.date, last: dt.date) -> list[CaseDate]:
     """The dates of the approved and running cases this person may see, between `first`
-    and `last`: the last day to give notice, the termination call, the effective end.
-    Overdue ones (a call still not held, an end passed while the case is open) first,
-    then by day. One query."""
+    and `last`: the last day to give notice, the termination call, the effective end, and
+    the renewals of the case's assets (a domain renewing mid-transition). Overdue ones (a
+    call still not held, an end passed while the case is open) first, then by day. Two
+    queries, whatever the number of cases."""
     cases = (
         cases_for_user(user)
         .filter(status__in=Offboarding.WORKING_STATES)
         .select_related("client", "review", "call")
+        .prefetch_related(
+            Prefetch(
+                "assets",
+                queryset=Asset.objects.filter(renewal_on__range=(first, last)),
+                to_attr="renewals",
+            )
+        )
     )
     today = timezone.localdate()
     found: list[CaseDate] = []
@@ -308,6 +321,10 @@ def case_dates(user: User, *, first: dt.date, last: dt.date) -> list[CaseDate]:
         if review and first <= review.effective_end <= last:
             found.append(
                 CaseDate(case, "end", review.effective_end, None, review.effective_end < today)
+            )
+        for asset in case.renewals:
+            found.append(
+                CaseDate(case, "renewal", asset.renewal_on, asset=asset.name, ref=asset.pk)
             )
     return sorted(
         found,

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from agency.models import AuditEvent, CalendarToken
 from agency.services import calendar_feed_issue, calendar_feed_revoke
+from offboarding import services
 from offboarding.models import CallPlan, ContractReview
 from tests.factories import ClientFactory
 
@@ -50,6 +51,13 @@ def set_dates(case, *, notice: int, end: int) -> None:
 @pytest.mark.django_db
 def test_the_feed_lists_the_dates_of_ones_cases_and_parses(dated_case, lead, cases, globex):
     foreign = cases.in_progress(globex)  # another lead's client: not in this feed
+    services.asset_save(
+        actor=lead,
+        case=dated_case,
+        name="acme.example",
+        kind="domain",
+        renewal_on=timezone.localdate() + dt.timedelta(days=12),
+    )
     token = calendar_feed_issue(actor=lead)
     response = Browser().get(feed_url(token))
     assert response.status_code == 200
@@ -64,6 +72,9 @@ def test_the_feed_lists_the_dates_of_ones_cases_and_parses(dated_case, lead, cas
     assert found["Collaboration ends: Acme Rockets"]["dtstart"].dt == review.effective_end
     assert found["Last day to give notice: Acme Rockets"]["dtstart"].dt == review.notice_deadline
     assert not any(foreign.client.name in summary for summary in found)
+    assert found["Renewal: acme.example: Acme Rockets"]["dtstart"].dt == (
+        timezone.localdate() + dt.timedelta(days=12)
+    )
     url = str(found["Termination call: Acme Rockets"]["url"])
     assert url.endswith(reverse("offboarding:detail", args=[dated_case.pk]))
     # Only the client's name and what the date is: nothing of the case's reasons.
