@@ -695,6 +695,10 @@ class TeamViewForm(forms.ModelForm):
             ),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["verdict"].choices = TeamView.Verdict.choices  # no empty radio button
+
 
 class RetrospectiveForm(forms.ModelForm):
     early_signs = forms.MultipleChoiceField(
