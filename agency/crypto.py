@@ -8,6 +8,8 @@ old one removed once every row has been re-encrypted.
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from functools import cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -87,3 +89,18 @@ def is_token(data: bytes) -> bool:
 
 def new_key() -> str:
     return Fernet.generate_key().decode("ascii")
+
+
+# --- Tokens in links (a handover room, a calendar feed) ----------------------------------
+
+
+def new_link_token() -> tuple[str, str]:
+    """A fresh token for a secret link (256 random bits) and its digest, which is all that
+    is kept: the token itself is shown once, in the link."""
+    token = secrets.token_urlsafe(32)
+    return token, token_digest(token)
+
+
+def token_digest(token: str) -> str:
+    """The SHA-256 a link's token is stored and looked up as."""
+    return hashlib.sha256(token.encode()).hexdigest()

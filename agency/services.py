@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
 import hmac
-import secrets
 from datetime import timedelta
 
 from django.conf import settings
@@ -14,6 +12,7 @@ from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_noop
 
+from .crypto import new_link_token, token_digest
 from .formatting import shown_param, stored_param
 from .logging import redact
 from .models import AuditEvent, CalendarToken, User
@@ -152,17 +151,13 @@ def user_set_language(*, actor: User, language: str) -> User:
     return actor
 
 
-def calendar_token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def calendar_feed_issue(*, actor: User) -> str:
     """A new private calendar feed address for this person (the old one stops working).
     Returns the token, which is kept only as its hash: shown once."""
-    token = secrets.token_urlsafe(32)
+    token, digest = new_link_token()
     with transaction.atomic():
         CalendarToken.objects.filter(user=actor).delete()
-        CalendarToken.objects.create(user=actor, token_hash=calendar_token_hash(token))
+        CalendarToken.objects.create(user=actor, token_hash=digest)
         audit_record(
             actor=actor,
             action=AuditEvent.Action.CREATED,
@@ -188,7 +183,7 @@ def calendar_feed_user(token: str) -> User | None:
     """The active person whose feed this token opens, or None."""
     if not token or len(token) > 100:
         return None
-    digest = calendar_token_hash(token)
+    digest = token_digest(token)
     found = CalendarToken.objects.select_related("user").filter(token_hash=digest).first()
     if found is None or not hmac.compare_digest(found.token_hash, digest):
         return None

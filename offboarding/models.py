@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -628,14 +628,6 @@ class Wording(models.Model):
 # --- The handover room: the client receives the handover through a private link ------------
 
 
-class HandoverRoomQuerySet(models.QuerySet):
-    def live(self) -> HandoverRoomQuerySet:
-        """Rooms a client can still enter: not revoked (or superseded), not expired."""
-        from django.utils import timezone
-
-        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
-
-
 class HandoverRoom(models.Model):
     """A private page where the client's recipients receive the handover: a personal link
     each, an access code, logins revealed one at a time, and a receipt they sign.
@@ -660,8 +652,6 @@ class HandoverRoom(models.Model):
     )
     secrets_destroyed_at = models.DateTimeField(null=True, blank=True)
 
-    objects = HandoverRoomQuerySet.as_manager()
-
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
@@ -677,8 +667,6 @@ class HandoverRoom(models.Model):
 
     @property
     def is_live(self) -> bool:
-        from django.utils import timezone
-
         return self.revoked_at is None and self.expires_at > timezone.now()
 
     @property

@@ -11,7 +11,6 @@ what matters to the case, in the audit trail.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import hmac
 import ipaddress
 import logging
@@ -29,6 +28,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from agency.crypto import new_link_token, token_digest
 from agency.errors import Refused
 from agency.formatting import long_date
 from agency.models import AuditEvent, User
@@ -61,15 +61,6 @@ E = RoomEvent.Kind
 # --- Tokens and codes ---------------------------------------------------------------------
 
 
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _new_token() -> tuple[str, str]:
-    token = secrets.token_urlsafe(32)  # 256 bits
-    return token, token_hash(token)
-
-
 def _new_code() -> str:
     """Eight digits, easy to read out on the phone: "4821 3907"."""
     digits = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
@@ -87,7 +78,7 @@ def recipient_by_token(token: str) -> RoomRecipient | None:
     expired or revoked link (and a room whose case was withdrawn), alike."""
     if not token or len(token) > 100:
         return None
-    digest = token_hash(token)
+    digest = token_digest(token)
     recipient = (
         RoomRecipient.objects.select_related("room__case__client__account_lead")
         .filter(token_hash=digest)
@@ -178,7 +169,7 @@ def _expiry(days: int) -> dt.datetime:
 
 def _issue(room: HandoverRoom, recipient: RoomRecipient) -> tuple[str, str]:
     """A fresh token and code for a recipient (saved by the caller)."""
-    token, digest = _new_token()
+    token, digest = new_link_token()
     code = _new_code()
     recipient.token_hash = digest
     recipient.code_hash = make_password(normalise_code(code))
